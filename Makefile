@@ -1,0 +1,53 @@
+# Pixxel for QGIS: every target installs what it needs on first run and is quick afterwards.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export QT_QPA_PLATFORM ?= offscreen
+# Debian's QGIS Python is /usr/bin/python3; the first python3 on PATH may be another interpreter.
+SYSPY := /usr/bin/python3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all qgis venv test demo package lint bench simulator clean
+
+all: test
+
+qgis:
+	@$(SYSPY) -c "import qgis.core" 2>/dev/null || { \
+	  echo "Installing QGIS (python3-qgis, qgis-providers, xvfb) from Debian..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    python3-qgis qgis-providers xvfb >/dev/null && \
+	  $(SYSPY) -c "import qgis.core"; }
+
+venv: qgis $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	$(SYSPY) -m venv --system-site-packages $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -r requirements-dev.txt
+	@# Make the clone importable as `pixxel_qgis`, the name the installed plugin folder has.
+	mkdir -p $(VENV)/pkgroot && ln -sfn "$(CURDIR)" $(VENV)/pkgroot/pixxel_qgis
+	$(PY) -c "import site,sys; open(site.getsitepackages()[0]+'/pixxel_qgis_dev.pth','w').write(sys.argv[1]+'\n')" "$(CURDIR)/$(VENV)/pkgroot"
+	touch $(STAMP)
+
+test: venv
+	$(PY) -m pytest
+
+demo: venv
+	$(PY) scripts/demo.py --out demo-output
+
+package: venv
+	$(PY) scripts/package.py --out dist
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+bench: venv
+	$(PY) bench/run.py --out bench/results.md
+
+simulator: venv
+	PYTHONPATH=dev $(PY) -m pixxel_simulator --port 8765 --api-key demo-key
+
+clean:
+	rm -rf dist demo-output .pytest_cache
+	find . -name __pycache__ -prune -exec rm -rf {} +
