@@ -1,0 +1,189 @@
+"""PixxelPlugin: the toolbar button, the Web menu entry, the dock panel and the Processing provider.
+
+Everything initGui() adds is recorded and removed again by unload(), so the plugin can be loaded,
+unloaded and reloaded (Plugin Reloader, Plugin Manager) without leaving actions, docks, menu entries
+or signal connections behind.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import traceback
+
+from qgis.core import Qgis, QgsApplication, QgsMessageLog
+from qgis.gui import QgsDockWidget
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction, QLabel
+
+from . import deps
+
+PLUGIN_NAME = "Pixxel"
+MENU_NAME = "&Pixxel"
+TOOLBAR_OBJECT_NAME = "PixxelToolbar"
+ACTION_OBJECT_NAME = "PixxelAction"
+DOCK_OBJECT_NAME = "PixxelDockWidget"
+LOG_TAG = "Pixxel"
+PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+class _MissingDependenciesDock(QgsDockWidget):
+    """Stands in for the panel when pydantic/shapely/requests are missing: shows the install command."""
+
+    def __init__(self, text: str, parent=None):
+        super().__init__(PLUGIN_NAME, parent)
+        self.setObjectName(DOCK_OBJECT_NAME)
+        label = QLabel(text)
+        label.setObjectName("PixxelMissingDependencies")
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        label.setMargin(8)
+        self.setWidget(label)
+
+    def shutdown(self):
+        """Nothing runs in this panel."""
+
+
+class PixxelPlugin:
+    def __init__(self, iface):
+        self.iface = iface
+        self.action: QAction | None = None
+        self.toolbar = None
+        self.dock = None
+        self.provider = None
+        self.missing: list = []
+        self.missing_text = ""
+        self._connections: list = []  # (signal, slot) pairs made by this plugin, undone by unload()
+
+    # ------------------------------------------------------------------ QGIS entry points
+    def initProcessing(self):  # noqa: N802 (name fixed by QGIS; also called by qgis_process)
+        if not deps.missing_dependencies():
+            self._register_processing()
+
+    def initGui(self):  # noqa: N802 (name fixed by QGIS)
+        self.missing, self.missing_text = deps.check()
+
+        main_window = self.iface.mainWindow()
+        self.action = QAction(QIcon(os.path.join(PLUGIN_DIR, "icon.svg")), PLUGIN_NAME, main_window)
+        self.action.setObjectName(ACTION_OBJECT_NAME)
+        self.action.setCheckable(True)
+        self.action.setToolTip("Show or hide the Pixxel panel")
+        self.action.setStatusTip("Show or hide the Pixxel panel")
+        self._connect(self.action.toggled, self._on_action_toggled)
+
+        self.toolbar = self.iface.addToolBar(PLUGIN_NAME)
+        self.toolbar.setObjectName(TOOLBAR_OBJECT_NAME)
+        self.toolbar.addAction(self.action)
+        self.iface.addPluginToWebMenu(MENU_NAME, self.action)
+
+        if self.missing:
+            self.iface.messageBar().pushMessage(PLUGIN_NAME, self.missing_text, level=Qgis.Warning, duration=0)
+            QgsMessageLog.logMessage(self.missing_text, LOG_TAG, Qgis.Warning)
+        else:
+            self._register_processing()
+
+    def unload(self):
+        self._unregister_processing()
+        # Disconnect first so that removing the dock does not toggle the (dying) action back.
+        self._disconnect_all()
+        if self.dock is not None:
+            dock, self.dock = self.dock, None
+            try:
+                dock.shutdown()
+            except Exception:
+                self._log_exception("Pixxel panel shutdown failed")
+            self.iface.removeDockWidget(dock)
+            dock.hide()
+            dock.setParent(None)
+            dock.deleteLater()
+        if self.action is not None:
+            action, self.action = self.action, None
+            self.iface.removePluginWebMenu(MENU_NAME, action)
+            if self.toolbar is not None:
+                self.toolbar.removeAction(action)
+            action.deleteLater()
+        if self.toolbar is not None:
+            toolbar, self.toolbar = self.toolbar, None
+            main_window = self.iface.mainWindow()
+            if main_window is not None:
+                main_window.removeToolBar(toolbar)
+            toolbar.setParent(None)
+            toolbar.deleteLater()
+
+    # ------------------------------------------------------------------ dock
+    def _create_dock(self):
+        if self.missing:
+            dock = _MissingDependenciesDock(self.missing_text, parent=self.iface.mainWindow())
+        else:
+            from .ui.dock import PixxelDockWidget  # imports the client: only once deps are known good
+
+            dock = PixxelDockWidget(self.iface, parent=self.iface.mainWindow())
+        if not dock.objectName():
+            dock.setObjectName(DOCK_OBJECT_NAME)
+        dock.setWindowIcon(QIcon(os.path.join(PLUGIN_DIR, "icon.svg")))
+        self.iface.addDockWidget(Qt.RightDockWidgetArea, dock)
+        self._connect(dock.openedStateChanged, self._on_dock_opened_changed)
+        return dock
+
+    def _on_action_toggled(self, checked: bool):
+        if checked and self.dock is None:
+            try:
+                self.dock = self._create_dock()
+            except Exception:
+                self._log_exception("Could not open the Pixxel panel")
+                self.iface.messageBar().pushMessage(
+                    PLUGIN_NAME,
+                    "Could not open the Pixxel panel; see the Pixxel tab of the message log.",
+                    level=Qgis.Critical,
+                    duration=0,
+                )
+                self.action.blockSignals(True)
+                self.action.setChecked(False)
+                self.action.blockSignals(False)
+                return
+        if self.dock is not None:
+            self.dock.setUserVisible(checked)
+
+    def _on_dock_opened_changed(self, opened: bool):
+        if self.action is not None and self.action.isChecked() != opened:
+            self.action.setChecked(opened)
+
+    # ------------------------------------------------------------------ Processing
+    def _register_processing(self):
+        """Register the Pixxel Processing provider when the processing_provider package exists."""
+        if self.provider is not None:
+            return
+        try:
+            if importlib.util.find_spec(f"{__package__}.processing_provider") is None:
+                return
+            from .processing_provider.provider import PixxelProvider
+        except Exception:
+            self._log_exception("The Pixxel Processing provider could not be imported")
+            return
+        provider = PixxelProvider()
+        if QgsApplication.processingRegistry().addProvider(provider):
+            self.provider = provider
+
+    def _unregister_processing(self):
+        if self.provider is not None:
+            provider, self.provider = self.provider, None
+            QgsApplication.processingRegistry().removeProvider(provider)
+
+    # ------------------------------------------------------------------ helpers
+    def _connect(self, signal, slot):
+        signal.connect(slot)
+        self._connections.append((signal, slot))
+
+    def _disconnect_all(self):
+        while self._connections:
+            signal, slot = self._connections.pop()
+            try:
+                signal.disconnect(slot)
+            except (TypeError, RuntimeError):  # already gone with its sender
+                pass
+
+    @staticmethod
+    def _log_exception(what: str):
+        QgsMessageLog.logMessage(f"{what}:\n{traceback.format_exc()}", LOG_TAG, Qgis.Critical)

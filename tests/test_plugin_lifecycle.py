@@ -1,0 +1,221 @@
+"""The plugin loads, toggles its dock, unloads and reloads three times and leaves nothing behind."""
+
+import importlib.machinery
+import sys
+import types
+
+import pytest
+from pixxel_qgis import classFactory
+from pixxel_qgis.plugin import ACTION_OBJECT_NAME, MENU_NAME, TOOLBAR_OBJECT_NAME
+from qgis.core import Qgis, QgsApplication, QgsProcessingProvider
+from qgis.PyQt import sip
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject
+from qgis.PyQt.QtWidgets import QAction, QDockWidget, QLabel, QMainWindow, QMenu, QToolBar
+
+pytestmark = pytest.mark.usefixtures("qgis_app")
+
+
+class MessageBar:
+    def __init__(self):
+        self.messages = []
+
+    def pushMessage(self, title, text, level=Qgis.Info, duration=-1):  # noqa: N802
+        self.messages.append((title, text, level, duration))
+
+
+class HeadlessIface(QObject):
+    """The parts of QgisInterface the plugin uses, behaving like QGIS does (real toolbars, docks, menus).
+
+    pytest-qgis's stub turns addPluginToWebMenu and friends into MagicMocks and does not add docks or
+    toolbars to the main window, so it cannot show leftovers; this one can.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._main = QMainWindow()
+        self._main.show()  # as in QGIS: docks are only "user visible" in a shown window (offscreen here)
+        self._bar = MessageBar()
+        self.web_menu = None
+
+    def mainWindow(self):  # noqa: N802
+        return self._main
+
+    def messageBar(self):  # noqa: N802
+        return self._bar
+
+    def addToolBar(self, name):  # noqa: N802
+        return self._main.addToolBar(name)
+
+    def addDockWidget(self, area, dock):  # noqa: N802
+        self._main.addDockWidget(area, dock)
+
+    def removeDockWidget(self, dock):  # noqa: N802
+        self._main.removeDockWidget(dock)
+
+    def addPluginToWebMenu(self, name, action):  # noqa: N802
+        if self.web_menu is None:
+            self.web_menu = self._main.menuBar().addMenu("&Web")
+        sub = self._submenu(name) or self.web_menu.addMenu(name)
+        sub.addAction(action)
+
+    def removePluginWebMenu(self, name, action):  # noqa: N802
+        sub = self._submenu(name)
+        if sub is None:
+            return
+        sub.removeAction(action)
+        if not sub.actions():
+            self.web_menu.removeAction(sub.menuAction())
+            sub.deleteLater()
+        if not self.web_menu.actions():
+            self._main.menuBar().removeAction(self.web_menu.menuAction())
+            self.web_menu.deleteLater()
+            self.web_menu = None
+
+    def _submenu(self, name):
+        if self.web_menu is None:
+            return None
+        for act in self.web_menu.actions():
+            if act.menu() is not None and act.text() == name:
+                return act.menu()
+        return None
+
+
+def flush_deletes():
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    QCoreApplication.processEvents()
+
+
+def snapshot(iface):
+    """What a user could see of a plugin. Qt's own untitled helpers (the menu bar's extension menu,
+    created lazily once the bar is laid out) are not counted."""
+    main = iface.mainWindow()
+    return {
+        "toolbars": len(main.findChildren(QToolBar)),
+        "actions": sorted(a.text() for a in main.findChildren(QAction) if a.text()),
+        "docks": len(main.findChildren(QDockWidget)),
+        "menus": sorted(m.title() for m in main.findChildren(QMenu) if m.title()),
+        "menubar": [a.text() for a in main.menuBar().actions()],
+        "pixxel_objects": len([o for o in main.findChildren(QObject) if o.objectName().startswith("Pixxel")]),
+    }
+
+
+@pytest.fixture
+def iface():
+    iface = HeadlessIface()
+    yield iface
+    iface.mainWindow().deleteLater()
+    flush_deletes()
+
+
+class FakeProvider(QgsProcessingProvider):
+    def id(self):
+        return "pixxel_test_fake"
+
+    def name(self):
+        return "Pixxel (test)"
+
+    def loadAlgorithms(self):  # noqa: N802
+        pass
+
+
+@pytest.fixture
+def fake_processing_provider(monkeypatch):
+    """Stand in for processing_provider/ (written later by another engineer)."""
+    pkg_name = "pixxel_qgis.processing_provider"
+    pkg = types.ModuleType(pkg_name)
+    pkg.__path__ = []
+    pkg.__spec__ = importlib.machinery.ModuleSpec(pkg_name, None, is_package=True)
+    mod = types.ModuleType(pkg_name + ".provider")
+    mod.PixxelProvider = FakeProvider
+    monkeypatch.setitem(sys.modules, pkg_name, pkg)
+    monkeypatch.setitem(sys.modules, pkg_name + ".provider", mod)
+    monkeypatch.setattr(sys.modules["pixxel_qgis"], "processing_provider", pkg, raising=False)
+    return "pixxel_test_fake"
+
+
+def test_load_unload_reload_three_times_leaves_nothing(iface, fake_processing_provider):
+    registry = QgsApplication.processingRegistry()
+    baseline = snapshot(iface)
+    assert registry.providerById(fake_processing_provider) is None
+
+    for _ in range(3):
+        plugin = classFactory(iface)
+        plugin.initGui()
+        assert iface.messageBar().messages == []
+        loaded = snapshot(iface)
+        assert loaded["menubar"] == baseline["menubar"] + ["&Web"]
+        assert loaded["toolbars"] == baseline["toolbars"] + 1 and "Pixxel" in loaded["actions"]
+
+        toolbar = iface.mainWindow().findChild(QToolBar, TOOLBAR_OBJECT_NAME)
+        assert toolbar is not None and toolbar.windowTitle() == "Pixxel"
+        action = plugin.action
+        assert action.objectName() == ACTION_OBJECT_NAME and action.isCheckable()
+        assert action in toolbar.actions()
+        assert not action.icon().isNull()
+        assert [a.text() for a in iface.web_menu.actions()] == [MENU_NAME]
+        assert action in iface.web_menu.actions()[0].menu().actions()
+        assert registry.providerById(fake_processing_provider) is not None
+
+        # The action opens the dock (created on first use), and follows the dock when it is closed.
+        assert plugin.dock is None
+        action.trigger()
+        dock = plugin.dock
+        assert dock is not None and dock.isUserVisible() and action.isChecked()
+        assert iface.mainWindow().findChildren(QDockWidget) == [dock]
+        dock.close()
+        assert not action.isChecked()
+        action.trigger()
+        assert dock.isUserVisible() and action.isChecked()
+        action.trigger()
+        assert not dock.isUserVisible()
+        action.trigger()
+
+        plugin.unload()
+        flush_deletes()
+        assert sip.isdeleted(dock)
+        assert sip.isdeleted(action)
+        assert sip.isdeleted(toolbar)
+        assert plugin._connections == []
+        assert plugin.dock is None and plugin.action is None and plugin.toolbar is None
+        assert registry.providerById(fake_processing_provider) is None
+        assert iface.web_menu is None
+        assert snapshot(iface) == baseline
+
+
+def test_unload_without_ever_opening_the_dock(iface):
+    baseline = snapshot(iface)
+    plugin = classFactory(iface)
+    plugin.initGui()
+    plugin.unload()
+    flush_deletes()
+    assert snapshot(iface) == baseline
+
+
+def test_missing_dependency_still_loads_and_says_how_to_fix(iface, monkeypatch):
+    monkeypatch.setitem(sys.modules, "shapely", None)
+    baseline = snapshot(iface)
+    plugin = classFactory(iface)
+    plugin.initGui()  # no exception
+
+    [(title, text, level, duration)] = iface.messageBar().messages
+    assert title == "Pixxel" and level == Qgis.Warning and duration == 0
+    assert "shapely>=2" in text and "-m pip install" in text and '"shapely>=2"' in text
+
+    plugin.action.trigger()
+    label = plugin.dock.widget()
+    assert isinstance(label, QLabel) and label.text() == text
+
+    plugin.unload()
+    flush_deletes()
+    assert snapshot(iface) == baseline
+
+
+def test_works_with_the_pytest_qgis_iface(qgis_iface):
+    """The stock pytest-qgis stub (MagicMock for menus) is enough to load, open and unload."""
+    plugin = classFactory(qgis_iface)
+    plugin.initGui()
+    plugin.action.trigger()
+    assert plugin.dock is not None and plugin.action.isChecked()
+    plugin.unload()
+    flush_deletes()
+    assert plugin.dock is None and plugin.action is None
