@@ -3,9 +3,8 @@
 from pathlib import Path
 
 import pytest
-from qgis.core import QgsApplication, QgsSettings
-
 from pixxel_qgis.core import connection
+from qgis.core import QgsApplication, QgsSettings
 
 MASTER = "pixxel-test-master"
 

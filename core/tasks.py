@@ -1,0 +1,323 @@
+"""QgsTask subclasses: every network call happens in ``run()`` (a worker thread), results are delivered
+in ``finished()`` (the main thread).
+
+Rules kept here:
+- ``run()`` never touches a project layer or a widget, and never raises: exceptions become ``self.error``,
+  a user-facing text (``str()`` of a ``PixxelError``), never a traceback.
+- ``finished()`` calls the ``on_done`` / ``on_error`` / ``on_cancel`` callbacks on the main thread.
+  ``detach()`` drops the callbacks (the dock calls it on shutdown, so a late task never touches a
+  deleted widget).
+- The caller keeps a reference to each running task until ``finished()`` (see ``TaskKeeper``).
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from typing import Any, Callable, Iterable, Optional
+
+from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsProject, QgsTask
+from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
+
+from ..client.errors import (
+    CancelledError,
+    PixxelConnectionError,
+    PixxelError,
+    PixxelTimeoutError,
+    RateLimitError,
+    ServerError,
+)
+
+LOG_TAG = "Pixxel"
+TERMINAL_STATUSES = ("success", "failed", "partial_success")
+TRANSIENT_ERRORS = (ServerError, RateLimitError, PixxelTimeoutError, PixxelConnectionError)
+
+Callback = Optional[Callable[..., Any]]
+
+
+def status_text(status: Any) -> str:
+    """An AOI status (enum or str or None) as its plain value, e.g. "partial_success"."""
+    if status is None:
+        return "unknown"
+    return str(getattr(status, "value", status))
+
+
+def user_message(exc: BaseException) -> str:
+    """The text to show for an exception caught in run(): never a traceback, never the key."""
+    if isinstance(exc, PixxelError):
+        return str(exc)
+    # Anything else is a bug or an environment problem: log the traceback, show a short text.
+    QgsMessageLog.logMessage("".join(traceback.format_exception(exc)), LOG_TAG, Qgis.Critical)
+    text = str(exc) or type(exc).__name__
+    return f"Unexpected error: {text}. Details are in the Pixxel tab of the Log Messages panel."
+
+
+class PixxelTask(QgsTask):
+    """Base: subclasses implement ``work()``; its return value becomes ``self.result``."""
+
+    def __init__(self, description: str, on_done: Callback = None, on_error: Callback = None,
+                 on_cancel: Callback = None, flags=QgsTask.CanCancel):
+        super().__init__(description, flags)
+        self.on_done = on_done
+        self.on_error = on_error
+        self.on_cancel = on_cancel
+        self.result: Any = None
+        self.error: Optional[str] = None
+        self.exception: Optional[BaseException] = None
+        self.was_cancelled = False
+        self.done = False  # set in finished(); tests wait on it
+        self._release: Optional[Callable[[], None]] = None  # set by TaskKeeper
+
+    # -- worker thread
+    def work(self) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def run(self) -> bool:
+        try:
+            self.result = self.work()
+            return not self.isCanceled()
+        except CancelledError:
+            self.was_cancelled = True
+            return False
+        except BaseException as exc:  # noqa: BLE001 - run() must never raise
+            if self.isCanceled():
+                self.was_cancelled = True
+                return False
+            self.exception = exc
+            self.error = user_message(exc)
+            return False
+
+    def sleep(self, seconds: float, step: float = 0.1) -> bool:
+        """Sleep in small slices; False as soon as the task is cancelled."""
+        end = time.monotonic() + seconds
+        while True:
+            if self.isCanceled():
+                return False
+            left = end - time.monotonic()
+            if left <= 0:
+                return True
+            time.sleep(min(step, left))
+
+    # -- main thread
+    def deliver(self) -> Any:
+        """Main-thread hook run before on_done (subclasses add layers here). Returns what on_done gets."""
+        return self.result
+
+    def finished(self, result: bool) -> None:  # noqa: D401 - QgsTask API
+        try:
+            if result and not self.isCanceled():
+                try:
+                    value = self.deliver()
+                except BaseException as exc:  # noqa: BLE001
+                    self.exception = exc
+                    self.error = user_message(exc)
+                    self._call(self.on_error, self.error)
+                else:
+                    self._call(self.on_done, value)
+            elif self.isCanceled() or self.was_cancelled:
+                self.was_cancelled = True
+                self._call(self.on_cancel)
+            else:
+                self._call(self.on_error, self.error or "The task failed for an unknown reason.")
+        finally:
+            self.done = True
+            release, self._release = self._release, None
+            if release is not None:
+                release()
+
+    def _call(self, fn: Callback, *args) -> None:
+        if fn is None:
+            return
+        try:
+            fn(*args)
+        except RuntimeError as exc:  # the widget behind the callback was deleted
+            if "deleted" not in str(exc):
+                raise
+
+    def detach(self) -> None:
+        self.on_done = self.on_error = self.on_cancel = None
+
+
+class ApiCallTask(PixxelTask):
+    """One client call: ``fn()`` runs in the worker thread, ``on_done(result)`` on the main thread."""
+
+    def __init__(self, description: str, fn: Callable[[], Any], on_done: Callback = None,
+                 on_error: Callback = None, on_cancel: Callback = None):
+        super().__init__(description, on_done, on_error, on_cancel)
+        self.fn = fn
+
+    def work(self):
+        return self.fn()
+
+
+class CreateAoiTask(PixxelTask):
+    """POST /v0/aois with an ``AOICreate``; the client never duplicates an AOI when it retries."""
+
+    def __init__(self, client, payload, on_done: Callback = None, on_error: Callback = None,
+                 on_cancel: Callback = None):
+        super().__init__(f"Pixxel: create AOI “{payload.name}”", on_done, on_error, on_cancel)
+        self.client = client
+        self.payload = payload
+
+    def work(self):
+        return self.client.create_aoi(self.payload)
+
+
+class PollAoiTask(PixxelTask):
+    """Polls GET /v0/aoi/{id} until success, failed or partial_success.
+
+    Backs off between polls (``initial_delay`` × ``factor`` up to ``max_delay``), reports progress
+    (0-100) to the task manager, emits ``aoiUpdated(aoi)`` for each answer and ``statusMessage(text)``
+    when it retries after a transient error (at most ``max_transient`` in a row).
+    """
+
+    aoiUpdated = pyqtSignal(object)
+    statusMessage = pyqtSignal(str)
+
+    def __init__(self, client, aoi_id: str, name: str = "", on_done: Callback = None,
+                 on_error: Callback = None, on_cancel: Callback = None, initial_delay: float = 1.0,
+                 factor: float = 1.5, max_delay: float = 10.0, max_transient: int = 5,
+                 timeout_s: Optional[float] = None):
+        super().__init__(f"Pixxel: waiting for AOI “{name or aoi_id}”", on_done, on_error, on_cancel)
+        self.client = client
+        self.aoi_id = aoi_id
+        self.initial_delay = initial_delay
+        self.factor = factor
+        self.max_delay = max_delay
+        self.max_transient = max_transient
+        self.timeout_s = timeout_s
+        self.polls = 0
+        self.retries = 0
+        self.last_aoi = None
+        self.last_progress = 0.0
+
+    def work(self):
+        delay = self.initial_delay
+        transient = 0
+        started = time.monotonic()
+        while not self.isCanceled():
+            try:
+                aoi = self.client.get_aoi(self.aoi_id)
+            except TRANSIENT_ERRORS as exc:
+                transient += 1
+                self.retries += 1
+                if transient > self.max_transient:
+                    raise
+                self.statusMessage.emit(
+                    f"Retrying ({transient}/{self.max_transient}) after a temporary error: {exc}"
+                )
+            else:
+                transient = 0
+                self.polls += 1
+                self.last_aoi = aoi
+                progress = getattr(aoi, "progress", None)
+                if progress is not None:
+                    self.last_progress = max(0.0, min(100.0, float(progress)))
+                    self.setProgress(self.last_progress)
+                self.aoiUpdated.emit(aoi)
+                if status_text(getattr(aoi, "status", None)) in TERMINAL_STATUSES:
+                    return aoi
+            if self.timeout_s is not None and time.monotonic() - started > self.timeout_s:
+                raise PixxelTimeoutError(
+                    f"The AOI was still being processed after {self.timeout_s:.0f} s",
+                    hint="Load it later from the Existing AOIs list.",
+                )
+            if not self.sleep(delay):
+                break
+            delay = min(delay * self.factor, self.max_delay)
+        raise CancelledError("Cancelled")
+
+
+class LoadAssetsTask(PixxelTask):
+    """Fetches every page of an AOI's assets, builds the asset and boundary layers and writes the
+    GeoPackage in ``run()``; adds them to the project (a group named after the AOI) in ``finished()``.
+
+    ``on_done`` gets a dict: ``{"aoi", "asset_layer", "boundary_layer", "group", "count", "gpkg"}``.
+    """
+
+    def __init__(self, client, aoi, gpkg_path: Optional[str] = None, project: Optional[QgsProject] = None,
+                 on_done: Callback = None, on_error: Callback = None, on_cancel: Callback = None,
+                 page_size: int = 500):
+        name = getattr(aoi, "name", None) or getattr(aoi, "aoi_id", "AOI")
+        super().__init__(f"Pixxel: load assets of “{name}”", on_done, on_error, on_cancel)
+        self.client = client
+        self.aoi = aoi
+        self.name = name
+        self.gpkg_path = gpkg_path
+        self.project = project
+        self.page_size = page_size
+        self.count = 0
+        self.asset_layer = None
+        self.boundary = None
+        self.written_path = None
+
+    def _progress(self, done, total=None):
+        if total:
+            self.setProgress(max(0.0, min(99.0, 100.0 * float(done) / float(total))))
+
+    def work(self):
+        from . import layers
+
+        pages = []
+        for page in self.client.iter_asset_pages(
+            self.aoi.aoi_id, page_size=self.page_size, raw=True, cancelled=self.isCanceled,
+            progress=self._progress,
+        ):
+            pages.append(page)
+            if self.isCanceled():
+                raise CancelledError("Cancelled")
+        self.count = sum(len(p) for p in pages)
+        asset_layer = layers.build_asset_layer(pages, self.name)
+        boundary = layers.boundary_layer(self.aoi)
+        if self.gpkg_path:
+            written = layers.write_layers_to_gpkg(self.gpkg_path, [asset_layer, boundary])
+            self.written_path = self.gpkg_path
+            if written:  # the module may hand back layers backed by the GeoPackage
+                if isinstance(written, (list, tuple)) and len(written) == 2:
+                    asset_layer, boundary = written
+        main = QCoreApplication.instance().thread()
+        for lyr in (asset_layer, boundary):
+            if lyr is not None and lyr.thread() is not main:
+                lyr.moveToThread(main)
+        self.asset_layer, self.boundary = asset_layer, boundary
+        self.setProgress(100.0)
+        return self.count
+
+    def deliver(self):
+        from . import layers
+
+        project = self.project or QgsProject.instance()
+        group = layers.add_aoi_to_project(project, self.aoi, self.asset_layer, self.boundary, self.name)
+        return {
+            "aoi": self.aoi,
+            "asset_layer": self.asset_layer,
+            "boundary_layer": self.boundary,
+            "group": group,
+            "count": self.count,
+            "gpkg": self.written_path,
+        }
+
+
+class TaskKeeper:
+    """Holds references to running tasks (so Python does not collect them) and starts them."""
+
+    def __init__(self):
+        self.tasks: set = set()
+
+    def start(self, task: PixxelTask) -> PixxelTask:
+        self.tasks.add(task)
+        task._release = lambda t=task: self.tasks.discard(t)
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def running(self) -> Iterable[PixxelTask]:
+        return list(self.tasks)
+
+    def cancel_all(self, detach: bool = True) -> None:
+        for task in list(self.tasks):
+            if detach:
+                task.detach()
+            try:
+                task.cancel()
+            except RuntimeError:  # already deleted by the task manager
+                self.tasks.discard(task)
