@@ -1,0 +1,306 @@
+"""Schema of the asset and AOI-boundary layers, and raw API dict -> attribute list conversion.
+
+Thread-safe: nothing here touches a project or a layer. Conversion is tolerant: unknown keys go to
+the ``extra`` JSON text field, missing keys and values of the wrong type become NULL (None), and nothing
+raises for malformed input.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from qgis.core import QgsField, QgsFields
+from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QVariant
+
+__all__ = [
+    "ASSET_FIELDS",
+    "AOI_FIELDS",
+    "ASSET_STATUSES",
+    "ASSET_TYPES",
+    "asset_fields",
+    "aoi_fields",
+    "AssetRowConverter",
+    "asset_attributes",
+    "aoi_attributes",
+    "parse_datetime",
+    "parse_date",
+]
+
+ASSET_STATUSES = ("success", "failed", "started", "creating")
+ASSET_TYPES = ("mosaic", "stac_item", "visualization")
+
+# kinds: str, int, float, datetime, date, bands (list of strings -> "B01, B02"), json (any -> JSON text)
+_QTYPES = {
+    "str": (QVariant.String, "String"),
+    "int": (QVariant.Int, "Integer"),
+    "float": (QVariant.Double, "Real"),
+    "datetime": (QVariant.DateTime, "DateTime"),
+    "date": (QVariant.Date, "Date"),
+    "bands": (QVariant.String, "String"),
+    "json": (QVariant.String, "String"),
+}
+
+# (field name, kind, source key in the raw dict). Order == attribute order.
+ASSET_FIELDS: Tuple[Tuple[str, str, str], ...] = (
+    ("id", "str", "id"),
+    ("name", "str", "name"),
+    ("aoi_id", "str", "aoi_id"),
+    ("asset_type", "str", "asset_type"),
+    ("status", "str", "status"),
+    ("progress", "int", "progress"),
+    ("date", "date", "date"),
+    ("created_at", "datetime", "created_at"),
+    ("updated_at", "datetime", "updated_at"),
+    ("area_in_sq_m", "float", "area_in_sq_m"),
+    ("resolution", "float", "resolution"),
+    ("band_list", "bands", "band_list"),
+    ("band_count", "int", "band_list"),  # derived: len(band_list)
+    ("centroid_lon", "float", "centroid"),  # derived: centroid[0]
+    ("centroid_lat", "float", "centroid"),  # derived: centroid[1]
+    ("description", "str", "description"),
+    ("path", "str", "path"),
+    ("visualization_id", "str", "visualization_id"),
+    ("extra", "json", ""),  # undocumented keys, as JSON text
+)
+
+AOI_FIELDS: Tuple[Tuple[str, str, str], ...] = (
+    ("aoi_id", "str", "aoi_id"),
+    ("name", "str", "name"),
+    ("description", "str", "description"),
+    ("status", "str", "status"),
+    ("progress", "int", "progress"),
+    ("satellite_id", "str", "satellite_id"),
+    ("project_id", "str", "project_id"),
+    ("eo_bands", "bands", "eo_bands"),
+    ("area_in_sq_m", "float", "area_in_sq_m"),
+    ("centroid_lon", "float", "centroid"),
+    ("centroid_lat", "float", "centroid"),
+    ("is_favourite", "int", "is_favourite"),  # 0/1: GeoPackage has no portable boolean in 3.22 writers
+    ("user_id", "str", "user_id"),
+    ("created_at", "datetime", "created_at"),
+    ("updated_at", "datetime", "updated_at"),
+)
+
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+
+
+def _make_fields(spec) -> QgsFields:
+    fields = QgsFields()
+    for name, kind, _src in spec:
+        qtype, type_name = _QTYPES[kind]
+        fields.append(QgsField(name, qtype, type_name))
+    return fields
+
+
+def asset_fields() -> QgsFields:
+    """A fresh QgsFields for the asset layer (QgsFields is not shared between threads)."""
+    return _make_fields(ASSET_FIELDS)
+
+
+def aoi_fields() -> QgsFields:
+    """A fresh QgsFields for the AOI boundary layer."""
+    return _make_fields(AOI_FIELDS)
+
+
+# ---- value converters: never raise, return None for anything unusable ----
+
+
+def _to_str(v: Any) -> Optional[str]:
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool) or v is None:
+        return None
+    if isinstance(v, (int, float)):
+        return str(v) if not (isinstance(v, float) and not math.isfinite(v)) else None
+    return None
+
+
+def _to_int(v: Any) -> Optional[int]:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v if _INT_MIN <= v <= _INT_MAX else None
+    if isinstance(v, float):
+        return int(v) if math.isfinite(v) and _INT_MIN <= v <= _INT_MAX else None
+    if isinstance(v, str):
+        try:
+            return _to_int(float(v.strip()))
+        except ValueError:
+            return None
+    return None
+
+
+def _to_float(v: Any) -> Optional[float]:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        try:
+            f = float(v)
+        except OverflowError:
+            return None
+        return f if math.isfinite(f) else None
+    if isinstance(v, str):
+        try:
+            return _to_float(float(v.strip()))
+        except ValueError:
+            return None
+    return None
+
+
+def _to_bool_int(v: Any) -> Optional[int]:
+    if isinstance(v, bool):
+        return int(v)
+    return None
+
+
+def _bands_text(v: Any) -> Optional[str]:
+    if isinstance(v, (list, tuple)):
+        return ", ".join(b if isinstance(b, str) else json.dumps(b, default=str) for b in v)
+    if isinstance(v, str):
+        return v
+    return None
+
+
+def _band_count(v: Any) -> Optional[int]:
+    return len(v) if isinstance(v, (list, tuple)) else None
+
+
+def _centroid(i: int) -> Callable[[Any], Optional[float]]:
+    def get(v: Any) -> Optional[float]:
+        if isinstance(v, (list, tuple)) and len(v) >= 2:
+            return _to_float(v[i])
+        return None
+
+    return get
+
+
+def parse_datetime(v: Any) -> Optional[QDateTime]:
+    """ISO 8601 with 'T' or a space, 'Z' or an offset, any fraction -> QDateTime (UTC if no zone); else None."""
+    if not isinstance(v, str) or len(v) < 10:
+        return None
+    dt = QDateTime.fromString(v.strip(), Qt.ISODateWithMs)
+    if not dt.isValid():
+        return None
+    if dt.timeSpec() == Qt.LocalTime:  # no zone given: the API speaks UTC
+        dt.setTimeSpec(Qt.UTC)
+    return dt
+
+
+def parse_date(v: Any) -> Optional[QDate]:
+    """'2022-11-14' (or a timestamp starting with a date) -> QDate; else None."""
+    if not isinstance(v, str) or len(v) < 10:
+        return None
+    d = QDate.fromString(v[:10], Qt.ISODate)
+    return d if d.isValid() else None
+
+
+class _CachedParser:
+    """Memoises a parser per build (timestamps repeat a lot); bounded, and local to one thread."""
+
+    __slots__ = ("_fn", "_cache")
+
+    def __init__(self, fn):
+        self._fn = fn
+        self._cache: Dict[Any, Any] = {}
+
+    def __call__(self, v: Any):
+        if not isinstance(v, str):
+            return None
+        cache = self._cache
+        try:
+            return cache[v]
+        except KeyError:
+            pass
+        out = self._fn(v)
+        if len(cache) > 8192:
+            cache.clear()
+        cache[v] = out
+        return out
+
+
+def _json_text(d: Dict[str, Any], known) -> Optional[str]:
+    extra = {k: v for k, v in d.items() if k not in known}
+    if not extra:
+        return None
+    try:
+        return json.dumps(extra, ensure_ascii=False, default=str, sort_keys=True)
+    except (TypeError, ValueError):
+        return None
+
+
+class AssetRowConverter:
+    """Converts raw dicts to attribute lists for a field spec. One instance per thread/build."""
+
+    def __init__(self, spec: Sequence[Tuple[str, str, str]] = ASSET_FIELDS):
+        dt = _CachedParser(parse_datetime)
+        date = _CachedParser(parse_date)
+        known = frozenset(src for _, _, src in spec if src) | {"geometry"}
+        plan: List[Tuple[str, Callable[[Any], Any]]] = []
+        self._extra_index = None
+        for i, (name, kind, src) in enumerate(spec):
+            if kind == "json":
+                self._extra_index = i
+                plan.append((src, lambda v: None))
+                continue
+            if src == "centroid":
+                conv = _centroid(0 if name.endswith("lon") else 1)
+            elif name == "band_count":
+                conv = _band_count
+            elif name == "is_favourite":
+                conv = _to_bool_int
+            else:
+                conv = {
+                    "str": _to_str,
+                    "int": _to_int,
+                    "float": _to_float,
+                    "datetime": dt,
+                    "date": date,
+                    "bands": _bands_text,
+                }[kind]
+            plan.append((src, conv))
+        self._plan = tuple(plan)
+        self._known = known
+        self.width = len(spec)
+
+    def __call__(self, raw: Any) -> List[Any]:
+        if not isinstance(raw, dict):
+            row: List[Any] = [None] * self.width
+            if self._extra_index is not None:
+                try:
+                    row[self._extra_index] = json.dumps({"raw": raw}, default=str)
+                except (TypeError, ValueError):
+                    row[self._extra_index] = None
+            return row
+        get = raw.get
+        row = [conv(get(src)) if src else None for src, conv in self._plan]
+        if self._extra_index is not None and not self._known.issuperset(raw):
+            row[self._extra_index] = _json_text(raw, self._known)
+        return row
+
+
+def asset_attributes(raw: Any) -> List[Any]:
+    """One raw asset dict -> attribute list in ASSET_FIELDS order (convenience; builds use AssetRowConverter)."""
+    return AssetRowConverter(ASSET_FIELDS)(raw)
+
+
+def aoi_dict(aoi: Any) -> Dict[str, Any]:
+    """An AOI as a plain dict: accepts a raw dict or a pydantic model (client.models.AOI)."""
+    if isinstance(aoi, dict):
+        d = dict(aoi)
+    elif hasattr(aoi, "model_dump"):
+        try:
+            d = aoi.model_dump(mode="json")
+        except Exception:  # noqa: BLE001 - a model that cannot serialise: fall back to python mode
+            d = aoi.model_dump()
+    else:
+        d = {}
+    if not d.get("satellite_id") and d.get("lens_satellite_id"):
+        d["satellite_id"] = d["lens_satellite_id"]
+    return d
+
+
+def aoi_attributes(aoi: Any) -> List[Any]:
+    """An AOI (dict or model) -> attribute list in AOI_FIELDS order."""
+    return AssetRowConverter(AOI_FIELDS)(aoi_dict(aoi))
