@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 import traceback
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog
@@ -111,15 +112,16 @@ class PixxelPlugin:
                 main_window.removeToolBar(toolbar)
             toolbar.setParent(None)
             toolbar.deleteLater()
+        self._let_qgis_forget_all_modules()
 
     # ------------------------------------------------------------------ dock
     def _create_dock(self):
         if self.missing:
             dock = _MissingDependenciesDock(self.missing_text, parent=self.iface.mainWindow())
         else:
-            from .ui.dock import PixxelDockWidget  # imports the client: only once deps are known good
+            from .ui import dock as dock_module  # imports the client: only once deps are known good
 
-            dock = PixxelDockWidget(self.iface, parent=self.iface.mainWindow())
+            dock = dock_module.PixxelDockWidget(self.iface, parent=self.iface.mainWindow())
         if not dock.objectName():
             dock.setObjectName(DOCK_OBJECT_NAME)
         dock.setWindowIcon(QIcon(os.path.join(PLUGIN_DIR, "icon.svg")))
@@ -158,11 +160,11 @@ class PixxelPlugin:
         try:
             if importlib.util.find_spec(f"{__package__}.processing_provider") is None:
                 return
-            from .processing_provider.provider import PixxelProvider
+            from .processing_provider import provider as provider_module
         except Exception:
             self._log_exception("The Pixxel Processing provider could not be imported")
             return
-        provider = PixxelProvider()
+        provider = provider_module.PixxelProvider()
         if QgsApplication.processingRegistry().addProvider(provider):
             self.provider = provider
 
@@ -183,6 +185,24 @@ class PixxelPlugin:
                 signal.disconnect(slot)
             except (TypeError, RuntimeError):  # already gone with its sender
                 pass
+
+    @staticmethod
+    def _let_qgis_forget_all_modules():
+        """Have qgis.utils drop every pixxel_qgis module when it unloads the plugin.
+
+        QGIS only removes the modules its import hook saw by name; a parent package that was imported
+        implicitly (`from ..client.models import X` imports `client` too) would stay in sys.modules and
+        serve stale code after an upgrade or reload. Only acts when QGIS loaded the plugin.
+        """
+        try:
+            import qgis.utils
+
+            tracked = getattr(qgis.utils, "_plugin_modules", {}).get(__package__)
+            if tracked is not None:
+                prefix = __package__ + "."
+                tracked.update(name for name in list(sys.modules) if name.startswith(prefix))
+        except Exception:  # private QGIS API: never let it break unloading
+            pass
 
     @staticmethod
     def _log_exception(what: str):

@@ -3,6 +3,7 @@
 import importlib.machinery
 import sys
 import types
+from pathlib import Path
 
 import pytest
 from pixxel_qgis import classFactory
@@ -10,74 +11,13 @@ from pixxel_qgis.plugin import ACTION_OBJECT_NAME, MENU_NAME, TOOLBAR_OBJECT_NAM
 from qgis.core import Qgis, QgsApplication, QgsProcessingProvider
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject
-from qgis.PyQt.QtWidgets import QAction, QDockWidget, QLabel, QMainWindow, QMenu, QToolBar
+from qgis.PyQt.QtWidgets import QAction, QDockWidget, QLabel, QMenu, QToolBar
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from headless_iface import HeadlessIface  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("qgis_app")
 
-
-class MessageBar:
-    def __init__(self):
-        self.messages = []
-
-    def pushMessage(self, title, text, level=Qgis.Info, duration=-1):  # noqa: N802
-        self.messages.append((title, text, level, duration))
-
-
-class HeadlessIface(QObject):
-    """The parts of QgisInterface the plugin uses, behaving like QGIS does (real toolbars, docks, menus).
-
-    pytest-qgis's stub turns addPluginToWebMenu and friends into MagicMocks and does not add docks or
-    toolbars to the main window, so it cannot show leftovers; this one can.
-    """
-
-    def __init__(self):
-        super().__init__()
-        self._main = QMainWindow()
-        self._main.show()  # as in QGIS: docks are only "user visible" in a shown window (offscreen here)
-        self._bar = MessageBar()
-        self.web_menu = None
-
-    def mainWindow(self):  # noqa: N802
-        return self._main
-
-    def messageBar(self):  # noqa: N802
-        return self._bar
-
-    def addToolBar(self, name):  # noqa: N802
-        return self._main.addToolBar(name)
-
-    def addDockWidget(self, area, dock):  # noqa: N802
-        self._main.addDockWidget(area, dock)
-
-    def removeDockWidget(self, dock):  # noqa: N802
-        self._main.removeDockWidget(dock)
-
-    def addPluginToWebMenu(self, name, action):  # noqa: N802
-        if self.web_menu is None:
-            self.web_menu = self._main.menuBar().addMenu("&Web")
-        sub = self._submenu(name) or self.web_menu.addMenu(name)
-        sub.addAction(action)
-
-    def removePluginWebMenu(self, name, action):  # noqa: N802
-        sub = self._submenu(name)
-        if sub is None:
-            return
-        sub.removeAction(action)
-        if not sub.actions():
-            self.web_menu.removeAction(sub.menuAction())
-            sub.deleteLater()
-        if not self.web_menu.actions():
-            self._main.menuBar().removeAction(self.web_menu.menuAction())
-            self.web_menu.deleteLater()
-            self.web_menu = None
-
-    def _submenu(self, name):
-        if self.web_menu is None:
-            return None
-        for act in self.web_menu.actions():
-            if act.menu() is not None and act.text() == name:
-                return act.menu()
-        return None
 
 
 def flush_deletes():
@@ -103,7 +43,7 @@ def snapshot(iface):
 def iface():
     iface = HeadlessIface()
     yield iface
-    iface.mainWindow().deleteLater()
+    iface.close()
     flush_deletes()
 
 
