@@ -1,0 +1,478 @@
+"""HTTP transport: session, timeouts, retries with backoff, the API key kept to the API host, redaction.
+
+Rules kept here:
+- every request has a timeout, and the body is read against a deadline and a size limit;
+- idempotent requests (GET, and the read-only search POST) are retried on 429/502/503/504, timeouts and
+  connection errors with exponential backoff and full jitter, honouring Retry-After, within a total
+  time budget; other requests are never retried here (create_aoi has its own duplicate-safe loop);
+- the ``Authorization`` header is attached per request only when the URL's scheme, host and port equal
+  the base URL's, and is removed on any redirect that leaves that origin;
+- nothing logged or raised contains the key or the request headers.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import json
+import logging
+import random
+import threading
+import time
+from typing import Any, Callable, Dict, Iterable, Optional, Tuple
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests.auth import AuthBase
+
+from .errors import (
+    AuthError,
+    CancelledError,
+    ConfigurationError,
+    ConflictError,
+    NotFoundError,
+    PixxelConnectionError,
+    PixxelError,
+    PixxelTimeoutError,
+    RateLimitError,
+    RequestValidationError,
+    ResponseFormatError,
+    ServerError,
+    clean_text,
+)
+
+log = logging.getLogger("pixxel_qgis.client")
+
+DEFAULT_BASE_URL = "https://api.pixxel.space"
+USER_AGENT = "pixxel-qgis-client/1.0"
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+MAX_BODY_BYTES = 256 * 1024 * 1024
+
+
+def _origin(url: str) -> Tuple[str, str, int]:
+    parts = urlsplit(url)
+    scheme = (parts.scheme or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port is None:
+        port = 443 if scheme == "https" else 80 if scheme == "http" else -1
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def normalize_base_url(base_url: str) -> str:
+    """Validate the base URL: https, or http only for loopback hosts. Returns it without a trailing '/'."""
+    if not isinstance(base_url, str) or not base_url.strip():
+        raise ConfigurationError("The Pixxel base URL is empty", field="base_url")
+    url = base_url.strip().rstrip("/")
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if scheme not in ("http", "https") or not host:
+        raise ConfigurationError(
+            f"The Pixxel base URL {clean_text(url, 100)!r} is not a web address",
+            hint=f"Use {DEFAULT_BASE_URL} (the default) or another https:// address.",
+            field="base_url",
+        )
+    if parts.username or parts.password:
+        raise ConfigurationError(
+            "The Pixxel base URL must not contain a user name or password",
+            hint="Remove the 'user:password@' part; the API key goes in its own setting.",
+            field="base_url",
+        )
+    if parts.query or parts.fragment:
+        raise ConfigurationError(
+            "The Pixxel base URL must not contain '?' or '#' parts", field="base_url"
+        )
+    try:
+        parts.port  # noqa: B018 (validates the port)
+    except ValueError:
+        raise ConfigurationError("The Pixxel base URL has an invalid port", field="base_url") from None
+    if scheme == "http" and not _is_loopback(host):
+        raise ConfigurationError(
+            f"The Pixxel base URL {clean_text(url, 100)!r} uses plain http://, which would send your API key "
+            "unencrypted",
+            hint=f"Use https:// (the default is {DEFAULT_BASE_URL}); http:// is only allowed for local test "
+            "servers (127.0.0.1, localhost, ::1).",
+            field="base_url",
+        )
+    return url
+
+
+class _ApiKeyAuth(AuthBase):
+    """Adds ``Authorization: <key>`` only for URLs on the API origin."""
+
+    def __init__(self, key: str, origin: Tuple[str, str, int]) -> None:
+        self._key = key
+        self._origin = origin
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers.pop("Authorization", None)
+        if _origin(request.url or "") == self._origin:
+            request.headers["Authorization"] = self._key
+        return request
+
+    def __repr__(self) -> str:
+        return "<API key auth (redacted)>"
+
+
+class _KeyGuardSession(requests.Session):
+    """A Session whose redirects never carry the key to another origin and never consult .netrc."""
+
+    key_auth: Optional[_ApiKeyAuth] = None
+
+    def rebuild_auth(self, prepared_request, response):  # noqa: D401 (requests hook)
+        prepared_request.headers.pop("Authorization", None)
+        if self.key_auth is not None:
+            self.key_auth(prepared_request)
+
+    def __repr__(self) -> str:
+        return "<Pixxel session>"
+
+
+class Transport:
+    """One configured HTTP connection pool to the Pixxel API."""
+
+    def __init__(
+        self,
+        api_key: str,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        timeout: float = 30.0,
+        retry_budget_s: float = 60.0,
+        max_retries: int = 6,
+        backoff_base_s: float = 0.5,
+        backoff_max_s: float = 20.0,
+        concurrency: int = 4,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        verify: Any = True,
+        proxies: Optional[Dict[str, str]] = None,
+        user_agent: str = USER_AGENT,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if not isinstance(api_key, str) or not api_key.strip():
+            raise ConfigurationError("No Pixxel API key is set", hint="Enter your API key in the Pixxel panel's "
+                                     "Connection settings.", field="api_key")
+        if any(c in api_key for c in "\r\n\x00"):
+            raise ConfigurationError("The API key contains a line break or control character", hint="Paste the "
+                                     "key again in the Pixxel panel's Connection settings.", field="api_key")
+        if not timeout or timeout <= 0:
+            raise ConfigurationError("The timeout must be a positive number of seconds", field="timeout")
+        self.base_url = normalize_base_url(base_url)
+        self._origin = _origin(self.base_url)
+        self.__key = api_key.strip()
+        self.timeout = float(timeout)
+        self.retry_budget_s = max(0.0, float(retry_budget_s))
+        self.max_retries = max(0, int(max_retries))
+        self.backoff_base_s = max(0.0, float(backoff_base_s))
+        self.backoff_max_s = max(self.backoff_base_s, float(backoff_max_s))
+        self.concurrency = max(1, int(concurrency))
+        self.max_body_bytes = int(max_body_bytes)
+        self._sleep = sleep
+        self._auth = _ApiKeyAuth(self.__key, self._origin)
+        self._local = threading.local()
+
+        session = _KeyGuardSession()
+        session.key_auth = self._auth
+        session.max_redirects = 5
+        session.verify = verify
+        if proxies:
+            session.proxies.update(proxies)
+        session.headers.update({"User-Agent": user_agent, "Accept": "application/json"})
+        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=self.concurrency + 1, max_retries=0)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        self.session = session
+
+    # ------------------------------------------------------------------ hygiene
+
+    def __repr__(self) -> str:
+        return f"Transport(base_url={self.base_url!r})"
+
+    def redact(self, text: str) -> str:
+        """Remove the key from any text (e.g. a server that echoes it back)."""
+        if self.__key and self.__key in text:
+            text = text.replace(self.__key, "<redacted>")
+        return text
+
+    def close(self) -> None:
+        self.session.close()
+
+    def url(self, path: str) -> str:
+        return self.base_url + (path if path.startswith("/") else "/" + path)
+
+    # ------------------------------------------------------------------ requests
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Dict[str, Any]] = None,
+        json_body: Any = None,
+        op: str = "",
+        retry: Optional[bool] = None,
+        cancelled: Optional[Callable[[], bool]] = None,
+        ok: Iterable[int] = (200, 201),
+        allow_redirects: Optional[bool] = None,
+    ) -> Any:
+        """Send one request (retried if idempotent) and return the decoded JSON body.
+
+        Raises a :class:`PixxelError` subclass for every failure.
+        """
+        method = method.upper()
+        retry = (method == "GET") if retry is None else retry
+        follow = (method == "GET") if allow_redirects is None else allow_redirects
+        op = op or f"{method} {path}"
+        ok = tuple(ok)
+        start = time.monotonic()
+        attempt = 0
+        while True:
+            _check_cancel(cancelled)
+            delay: Optional[float] = None
+            try:
+                return self._once(method, path, params, json_body, op, ok, follow)
+            except (PixxelConnectionError, PixxelTimeoutError) as exc:
+                if not retry:
+                    raise
+                error: PixxelError = exc
+            except (RateLimitError, ServerError) as exc:
+                if not retry or exc.status not in RETRY_STATUSES:
+                    raise
+                error = exc
+                delay = getattr(exc, "retry_after", None)
+            attempt += 1
+            backoff = self.backoff(attempt)
+            wait = max(backoff, delay) if delay is not None else backoff
+            elapsed = time.monotonic() - start
+            if attempt > self.max_retries or elapsed + wait > self.retry_budget_s:
+                if attempt > 1:
+                    error.what = f"{error.what.rstrip('.')} (after {attempt} attempts in {elapsed:.0f} s)"
+                raise error
+            log.info("%s: %s; retry %d in %.2f s", op, type(error).__name__, attempt, wait)
+            self._wait(wait, cancelled)
+
+    def backoff(self, attempt: int) -> float:
+        """Exponential backoff with jitter: uniform in [cap/2, cap], cap = base * 2**(attempt-1)."""
+        cap = min(self.backoff_max_s, self.backoff_base_s * (2 ** max(0, attempt - 1)))
+        return random.uniform(cap / 2, cap)
+
+    def _wait(self, seconds: float, cancelled: Optional[Callable[[], bool]]) -> None:
+        end = time.monotonic() + seconds
+        while True:
+            _check_cancel(cancelled)
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            self._sleep(min(left, 0.1))
+
+    def _once(self, method, path, params, json_body, op, ok, follow) -> Any:
+        url = self.url(path)
+        started = time.monotonic()
+        try:
+            response = self.session.request(
+                method,
+                url,
+                params=params,
+                json=json_body,
+                auth=self._auth,
+                timeout=(min(self.timeout, 10.0), self.timeout),
+                allow_redirects=follow,
+                stream=True,
+            )
+        except requests.exceptions.Timeout:
+            raise PixxelTimeoutError(
+                f"Could not {op}: the Pixxel service did not answer within {self.timeout:g} s",
+                method=method,
+                path=path,
+            ) from None
+        except requests.exceptions.TooManyRedirects:
+            raise ResponseFormatError(f"Could not {op}: too many redirects", method=method, path=path) from None
+        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            raise PixxelConnectionError(
+                f"Could not {op}: no connection to {self.base_url} ({_reason(exc)})", method=method, path=path
+            ) from None
+        except requests.exceptions.RequestException as exc:
+            raise PixxelConnectionError(
+                f"Could not {op}: the request failed ({type(exc).__name__})", method=method, path=path
+            ) from None
+        try:
+            status = response.status_code
+            body = self._read_body(response, started, op, method, path)
+            headers = {k.lower(): v for k, v in response.headers.items() if k.lower() in ("retry-after", "content-type")}
+        finally:
+            response.close()
+        log.debug("%s %s -> %s (%d bytes, %.3f s)", method, path, status, len(body), time.monotonic() - started)
+        if status in ok:
+            return self._decode(body, op, method, path)
+        raise self._http_error(status, body, headers, op, method, path)
+
+    def _read_body(self, response, started, op, method, path) -> bytes:
+        deadline = started + 2 * self.timeout
+        chunks = []
+        size = 0
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise ResponseFormatError(
+                f"Could not {op}: the response is too large ({int(declared)} bytes)", method=method, path=path
+            )
+        try:
+            for chunk in response.iter_content(chunk_size=256 * 1024):
+                size += len(chunk)
+                if size > self.max_body_bytes:
+                    raise ResponseFormatError(
+                        f"Could not {op}: the response is larger than {self.max_body_bytes} bytes",
+                        hint="Request smaller pages (a lower page size).",
+                        method=method,
+                        path=path,
+                    )
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise PixxelTimeoutError(
+                        f"Could not {op}: the response took longer than {2 * self.timeout:g} s to arrive",
+                        method=method,
+                        path=path,
+                    )
+        except requests.exceptions.Timeout:
+            raise PixxelTimeoutError(
+                f"Could not {op}: the response stalled for more than {self.timeout:g} s", method=method, path=path
+            ) from None
+        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            raise PixxelConnectionError(
+                f"Could not {op}: the connection broke while reading the response ({_reason(exc)})",
+                method=method,
+                path=path,
+            ) from None
+        except requests.exceptions.RequestException as exc:
+            raise PixxelConnectionError(
+                f"Could not {op}: reading the response failed ({type(exc).__name__})", method=method, path=path
+            ) from None
+        return b"".join(chunks)
+
+    def _decode(self, body: bytes, op: str, method: str, path: str) -> Any:
+        if not body.strip():
+            raise ResponseFormatError(f"Could not {op}: the response was empty", method=method, path=path)
+        try:
+            return json.loads(body)
+        except RecursionError:
+            raise ResponseFormatError(
+                f"Could not {op}: the response is nested too deeply to read", method=method, path=path
+            ) from None
+        except (ValueError, UnicodeDecodeError) as exc:
+            where = f" at position {exc.pos}" if isinstance(exc, json.JSONDecodeError) else ""
+            snippet = body[:40].decode("utf-8", "replace")
+            raise ResponseFormatError(
+                f"Could not {op}: the response is not valid JSON{where} (starts with {clean_text(snippet, 40)!r})",
+                method=method,
+                path=path,
+            ) from None
+
+    def _http_error(self, status, body, headers, op, method, path) -> PixxelError:
+        code = message = details = raw_details = None
+        try:
+            data = json.loads(body) if body.strip() else None
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            data = None
+        if isinstance(data, dict):
+            err = data.get("error")
+            if isinstance(err, dict):
+                code, message, details = err.get("code"), err.get("message"), err.get("details")
+                raw_details = details
+            elif isinstance(err, str):
+                message = err
+            elif isinstance(data.get("message"), str):
+                message = data["message"]
+            elif isinstance(data.get("detail"), (str, list)):
+                message = data["detail"] if isinstance(data["detail"], str) else json.dumps(data["detail"])[:300]
+        message = self.redact(clean_text(message)) if message else None
+        code = clean_text(code, 80) if code is not None else None
+        if details is not None:
+            try:
+                details = self.redact(clean_text(json.dumps(details)[:2000], 2000))
+            except (TypeError, ValueError):
+                details = None
+        kw = dict(status=status, code=code, server_message=message, details=details, method=method, path=path)
+        if status in (401, 403):
+            return AuthError(
+                f"Could not {op}: the Pixxel service refused the API key (HTTP {status})", **kw
+            )
+        if status == 404:
+            return NotFoundError(f"Could not {op}: not found (HTTP 404)", **kw)
+        if status in (400, 422):
+            field = _field_from_details(raw_details)
+            return RequestValidationError(f"Could not {op}: the request was refused as invalid (HTTP {status})",
+                                          field=field, **kw)
+        if status == 409:
+            return ConflictError(f"Could not {op}: conflict (HTTP 409)", **kw)
+        if status == 429:
+            retry_after = parse_retry_after(headers.get("retry-after"))
+            hint = None
+            if retry_after:
+                hint = f"Too many requests: wait about {retry_after:.0f} s and try again."
+            return RateLimitError(f"Could not {op}: rate limited (HTTP 429)", retry_after=retry_after, hint=hint, **kw)
+        if status >= 500:
+            err = ServerError(f"Could not {op}: the Pixxel service failed (HTTP {status})", **kw)
+            err.retry_after = parse_retry_after(headers.get("retry-after"))  # type: ignore[attr-defined]
+            return err
+        if 300 <= status < 400:
+            return ResponseFormatError(f"Could not {op}: unexpected redirect (HTTP {status})", **kw)
+        return ResponseFormatError(f"Could not {op}: unexpected HTTP status {status}", **kw)
+
+
+def _field_from_details(details: Any) -> Optional[str]:
+    if isinstance(details, dict):
+        for key in ("field", "loc", "param", "name"):
+            value = details.get(key)
+            if isinstance(value, str):
+                return clean_text(value, 80)
+            if isinstance(value, list):
+                return ".".join(str(v) for v in value)[:80]
+    if isinstance(details, list) and details and isinstance(details[0], dict):
+        return _field_from_details(details[0])
+    return None
+
+
+def parse_retry_after(value: Optional[str]) -> Optional[float]:
+    """Retry-After as seconds (delta-seconds or an HTTP date); None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when is None:
+            return None
+        seconds = when.timestamp() - time.time()
+    if seconds != seconds:  # NaN
+        return None
+    return max(0.0, min(seconds, 3600.0))
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    for marker in ("Connection refused", "Connection reset", "Name or service not known", "Remote end closed",
+                   "timed out", "Connection aborted", "Temporary failure in name resolution",
+                   "No route to host", "certificate verify failed", "Network is unreachable"):
+        if marker.lower() in text.lower():
+            return marker.lower()
+    return type(exc).__name__
+
+
+def _check_cancel(cancelled: Optional[Callable[[], bool]]) -> None:
+    if cancelled is not None and cancelled():
+        raise CancelledError("Cancelled")
