@@ -12,13 +12,18 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 all: test
 
+# Debian packages the targets need: QGIS's Python bindings and providers, and venv support for /usr/bin/python3.
+APT_PKGS := python3-qgis qgis-providers python3-venv
+
 qgis:
-	@$(SYSPY) -c "import qgis.core" 2>/dev/null || { \
-	  echo "Installing QGIS (python3-qgis, qgis-providers, xvfb) from Debian..."; \
+	@missing=$$(for p in $(APT_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ] || ! $(SYSPY) -c "import qgis.core" 2>/dev/null; then \
+	  echo "Installing from Debian: $${missing:-$(APT_PKGS)} ..."; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    python3-qgis qgis-providers xvfb >/dev/null && \
-	  $(SYSPY) -c "import qgis.core"; }
+	    $${missing:-$(APT_PKGS)} >/dev/null && \
+	  $(SYSPY) -c "import qgis.core"; \
+	fi
 
 venv: qgis $(STAMP)
 
