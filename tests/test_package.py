@@ -97,6 +97,8 @@ CHILD = textwrap.dedent(
     import json, os, sys, traceback
 
     profile_plugins, zip_path, scripts_dir = sys.argv[1], sys.argv[2], sys.argv[3]
+    for name in filter(None, sys.argv[4].split(",")):
+        sys.modules[name] = None  # as if QGIS's Python lacked the package
     sys.path.append(scripts_dir)
 
     from qgis.core import Qgis, QgsApplication
@@ -138,6 +140,8 @@ CHILD = textwrap.dedent(
     if plugin is not None:
         plugin.action.trigger()
         result["dock_opened"] = plugin.dock is not None and plugin.dock.isUserVisible()
+        widget = plugin.dock.widget() if plugin.dock is not None else None
+        result["dock_text"] = widget.text() if hasattr(widget, "text") else None
     result["warnings"] = iface.messageBar().texts(Qgis.Warning, Qgis.Critical)
     result["unloaded"] = qgis.utils.unloadPlugin("pixxel_qgis")
     QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
@@ -153,11 +157,12 @@ CHILD = textwrap.dedent(
 )
 
 
-def test_zip_installs_loads_starts_and_unloads_in_qgis(built_zip, tmp_path):
+@pytest.mark.parametrize("blocked", ["", "pydantic,shapely"], ids=["deps-present", "deps-missing"])
+def test_zip_installs_loads_starts_and_unloads_in_qgis(built_zip, tmp_path, blocked):
     profile_plugins = tmp_path / "profile" / "python" / "plugins"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QGIS_CUSTOM_CONFIG_PATH=str(tmp_path / "profile"))
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(profile_plugins), str(built_zip), str(ROOT / "scripts")],
+        [sys.executable, "-c", CHILD, str(profile_plugins), str(built_zip), str(ROOT / "scripts"), blocked],
         capture_output=True,
         text=True,
         timeout=180,
@@ -173,7 +178,12 @@ def test_zip_installs_loads_starts_and_unloads_in_qgis(built_zip, tmp_path):
     assert result["available"] and result["name"] == "Pixxel for QGIS" and result["min"] == "3.22"
     assert result["loaded"] and result["file"].startswith(str(profile_plugins)), result["file"]
     assert result["started"] and result["active"] and result["dock_opened"]
-    assert result["warnings"] == []
+    if not blocked:
+        assert result["warnings"] == []
+    else:  # still loads; the message bar and the panel name the packages and the install command
+        [warning] = result["warnings"]
+        assert '"pydantic>=2" "shapely>=2"' in warning and "-m pip install" in warning
+        assert result["dock_text"] == warning
     assert result["unloaded"] and not result["still_active"]
     assert result["modules_left"] == []
     assert result["menubar"] == [] and result["docks"] == 0 and result["toolbars"] == 0
