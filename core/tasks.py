@@ -21,6 +21,7 @@ from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
 
 from ..client.errors import (
     CancelledError,
+    ConflictError,
     PixxelConnectionError,
     PixxelError,
     PixxelTimeoutError,
@@ -151,15 +152,24 @@ class ApiCallTask(PixxelTask):
 
 
 class CreateAoiTask(PixxelTask):
-    """POST /v0/aois with an ``AOICreate``; the client never duplicates an AOI when it retries."""
+    """POST /v0/aois with an ``AOICreate``; the client never duplicates an AOI when it retries.
+
+    With ``check_name`` (default) an AOI of the same name is looked up first and the request is not
+    sent when one exists (a ConflictError message, the same the server's 409 would give).
+    """
 
     def __init__(self, client, payload, on_done: Callback = None, on_error: Callback = None,
-                 on_cancel: Callback = None):
+                 on_cancel: Callback = None, check_name: bool = True):
         super().__init__(f"Pixxel: create AOI “{payload.name}”", on_done, on_error, on_cancel)
         self.client = client
         self.payload = payload
+        self.check_name = check_name
 
     def work(self):
+        if self.check_name and self.client.find_aoi_by_name(self.payload.name) is not None:
+            raise ConflictError(f"An AOI named “{self.payload.name}” already exists", status=409)
+        if self.isCanceled():
+            raise CancelledError("Cancelled")
         return self.client.create_aoi(self.payload)
 
 
@@ -197,7 +207,7 @@ class PollAoiTask(PixxelTask):
         started = time.monotonic()
         while not self.isCanceled():
             try:
-                aoi = self.client.get_aoi(self.aoi_id)
+                aoi = self.client.get_aoi(self.aoi_id, cancelled=self.isCanceled)
             except TRANSIENT_ERRORS as exc:
                 transient += 1
                 self.retries += 1
@@ -230,14 +240,15 @@ class PollAoiTask(PixxelTask):
 
 class LoadAssetsTask(PixxelTask):
     """Fetches every page of an AOI's assets, builds the asset and boundary layers and writes the
-    GeoPackage in ``run()``; adds them to the project (a group named after the AOI) in ``finished()``.
+    GeoPackage in ``run()``; adds them to the project (a group for the AOI) in ``finished()``.
 
-    ``on_done`` gets a dict: ``{"aoi", "asset_layer", "boundary_layer", "group", "count", "gpkg"}``.
+    ``on_done`` gets a dict: ``{"aoi", "asset_layer", "boundary_layer", "group", "count", "gpkg",
+    "message"}``. ``gpkg_path=None`` keeps memory layers.
     """
 
     def __init__(self, client, aoi, gpkg_path: Optional[str] = None, project: Optional[QgsProject] = None,
                  on_done: Callback = None, on_error: Callback = None, on_cancel: Callback = None,
-                 page_size: int = 500):
+                 page_size: int = 500, group_name: Optional[str] = None):
         name = getattr(aoi, "name", None) or getattr(aoi, "aoi_id", "AOI")
         super().__init__(f"Pixxel: load assets of “{name}”", on_done, on_error, on_cancel)
         self.client = client
@@ -246,14 +257,13 @@ class LoadAssetsTask(PixxelTask):
         self.gpkg_path = gpkg_path
         self.project = project
         self.page_size = page_size
-        self.count = 0
-        self.asset_layer = None
-        self.boundary = None
-        self.written_path = None
+        self.group_name = group_name
+        self.prepared = None
+        self.pages = 0
 
     def _progress(self, done, total=None):
         if total:
-            self.setProgress(max(0.0, min(99.0, 100.0 * float(done) / float(total))))
+            self.setProgress(max(0.0, min(95.0, 95.0 * float(done) / float(total))))
 
     def work(self):
         from . import layers
@@ -266,35 +276,32 @@ class LoadAssetsTask(PixxelTask):
             pages.append(page)
             if self.isCanceled():
                 raise CancelledError("Cancelled")
-        self.count = sum(len(p) for p in pages)
-        asset_layer = layers.build_asset_layer(pages, self.name)
-        boundary = layers.boundary_layer(self.aoi)
-        if self.gpkg_path:
-            written = layers.write_layers_to_gpkg(self.gpkg_path, [asset_layer, boundary])
-            self.written_path = self.gpkg_path
-            if written:  # the module may hand back layers backed by the GeoPackage
-                if isinstance(written, (list, tuple)) and len(written) == 2:
-                    asset_layer, boundary = written
+        self.pages = len(pages)
+        prepared = layers.prepare_aoi_layers(pages, self.aoi, self.gpkg_path)
         main = QCoreApplication.instance().thread()
-        for lyr in (asset_layer, boundary):
+        for lyr in (prepared.asset_layer, prepared.boundary_layer):
             if lyr is not None and lyr.thread() is not main:
                 lyr.moveToThread(main)
-        self.asset_layer, self.boundary = asset_layer, boundary
+        self.prepared = prepared
         self.setProgress(100.0)
-        return self.count
+        return prepared.feature_count
 
     def deliver(self):
         from . import layers
 
+        prepared = self.prepared
         project = self.project or QgsProject.instance()
-        group = layers.add_aoi_to_project(project, self.aoi, self.asset_layer, self.boundary, self.name)
+        group, added = layers.add_aoi_to_project(
+            project, self.aoi, prepared.asset_layer, prepared.boundary_layer, self.group_name
+        )
         return {
             "aoi": self.aoi,
-            "asset_layer": self.asset_layer,
-            "boundary_layer": self.boundary,
+            "asset_layer": added.get("assets", prepared.asset_layer),
+            "boundary_layer": added.get("boundary", prepared.boundary_layer),
             "group": group,
-            "count": self.count,
-            "gpkg": self.written_path,
+            "count": prepared.feature_count,
+            "gpkg": prepared.gpkg_path,
+            "message": prepared.message,
         }
 
 

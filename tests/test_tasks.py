@@ -76,7 +76,7 @@ class FakeClient:
         self.calls = []
         self.repeat_last = repeat_last
 
-    def get_aoi(self, aoi_id):
+    def get_aoi(self, aoi_id, cancelled=None):
         self.calls.append(time.monotonic())
         item = self.script.pop(0) if len(self.script) > 1 or not self.repeat_last else self.script[0]
         if isinstance(item, Exception):

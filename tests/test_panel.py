@@ -1,0 +1,510 @@
+"""The real Pixxel dock, driven like a user would, against the simulator: every step and the failure paths."""
+
+import time
+
+import pytest
+from pixxel_qgis.core import connection
+from pixxel_qgis.ui.dock import PixxelDockWidget
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeature,
+    QgsGeometry,
+    QgsLayerTreeGroup,
+    QgsPointXY,
+    QgsProject,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtTest import QTest
+
+MASTER = "pixxel-test-master"
+FAST_CLIENT = {"timeout": 5.0, "retry_budget_s": 4.0, "backoff_base_s": 0.05, "backoff_max_s": 0.2}
+FAST_POLL = {"initial_delay": 0.1, "factor": 1.5, "max_delay": 0.3, "max_transient": 3}
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+
+
+def wait_until(pred, timeout=20.0, what="condition"):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return
+        QTest.qWait(20)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def wait_idle(dock, timeout=20.0):
+    wait_until(lambda: not dock.tasks.tasks, timeout, "the panel's tasks to finish")
+
+
+def messages(iface, level):
+    return iface.messageBar().get_messages(level)
+
+
+def click(button):
+    assert button.isEnabled(), f"{button.text()} is disabled"
+    QTest.mouseClick(button, Qt.LeftButton)
+
+
+def box_4326(cx, cy, half):
+    return [(cx - half, cy - half), (cx + half, cy - half), (cx + half, cy + half), (cx - half, cy + half)]
+
+
+def utm_polygon_layer(boxes, name="fields"):
+    """A polygon layer in UTM 43N (Bengaluru), one feature per box given in lon/lat."""
+    layer = QgsVectorLayer("Polygon?crs=EPSG:32643&field=name:string", name, "memory")
+    tr = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), layer.crs(), QgsProject.instance())
+    feats = []
+    for i, pts in enumerate(boxes):
+        g = QgsGeometry.fromPolygonXY([[QgsPointXY(x, y) for x, y in pts]])
+        g.transform(tr)
+        f = QgsFeature(layer.fields())
+        f.setAttributes([f"f{i}"])
+        f.setGeometry(g)
+        feats.append(f)
+    layer.dataProvider().addFeatures(feats)
+    layer.updateExtents()
+    QgsProject.instance().addMapLayer(layer)
+    return layer
+
+
+def find_group(name_part):
+    for node in QgsProject.instance().layerTreeRoot().findGroups(True):
+        if name_part in node.name():
+            return node
+    return None
+
+
+# ------------------------------------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture
+def auth(qgis_app):
+    assert connection.unlock_auth_db_for_headless(MASTER)
+    connection.clear_api_key()
+    yield
+    connection.clear_api_key()
+
+
+@pytest.fixture
+def dock(qgis_iface, qgis_new_project, auth, tmp_path):
+    qgis_iface.messageBar().clear_messages()
+    d = PixxelDockWidget(qgis_iface, qgis_iface.mainWindow())
+    d.client_options = dict(FAST_CLIENT)
+    d.poll_options = dict(FAST_POLL)
+    d.gpkg_folder = str(tmp_path / "gpkg")
+    yield d
+    d.shutdown()
+    wait_until(lambda: not d.tasks.tasks, 20, "tasks to stop after shutdown")
+    d.deleteLater()
+    QTest.qWait(10)
+    qgis_iface.messageBar().clear_messages()
+
+
+def connect(dock, sim, key):
+    dock.base_url_edit.setText(sim.url)
+    dock.api_key_edit.setText(key)
+    click(dock.save_button)
+    wait_idle(dock)
+
+
+@pytest.fixture
+def connected(dock, simulator, api_key):
+    connect(dock, simulator, api_key)
+    return dock
+
+
+@pytest.fixture
+def bengaluru(qgis_iface):
+    layer = utm_polygon_layer([box_4326(77.60, 12.97, 0.02), box_4326(77.63, 12.97, 0.015)])
+    qgis_iface.setActiveLayer(layer)
+    return layer
+
+
+def fill_form(dock, layer, name="Farms north", description="two fields", items=2):
+    layer.selectAll()
+    click(dock.use_selection_button)
+    assert dock.shapes, dock.geometry_info.text()
+    dock.name_edit.setText(name)
+    dock.description_edit.setText(description)
+    dock.project_combo.setCurrentIndex(1)
+    td1 = next(i for i in range(dock.satellite_combo.count()) if "TD1" in dock.satellite_combo.itemText(i))
+    dock.satellite_combo.setCurrentIndex(td1)
+    click(dock.search_button)
+    wait_idle(dock)
+    assert dock.item_table.rowCount() >= items, dock.search_status.text()
+    for row in range(items):
+        dock.item_table.selectionModel().select(
+            dock.item_table.model().index(row, 0),
+            dock.item_table.selectionModel().Select | dock.item_table.selectionModel().Rows,
+        )
+    return form_state(dock)
+
+
+def form_state(dock):
+    return {
+        "name": dock.name_edit.text(),
+        "description": dock.description_edit.text(),
+        "project": dock.project_combo.currentData(),
+        "satellite": dock.satellite_combo.currentData(),
+        "provider": dock.provider_combo.currentData(),
+        "items": dock.item_table.selected_ids(),
+        "shapes": [s.geojson for s in dock.shapes],
+        "base_url": dock.base_url_edit.text(),
+    }
+
+
+def posts_to_aois(sim):
+    return [r for r in sim.request_log if r[0] == "POST" and r[1].rstrip("/") == "/v0/aois"]
+
+
+# ------------------------------------------------------------------------------------------------ connection
+
+
+def test_test_connection_ok(dock, simulator, api_key, qgis_iface):
+    dock.base_url_edit.setText(simulator.url)
+    dock.api_key_edit.setText(api_key)
+    click(dock.test_button)
+    wait_idle(dock)
+    ok = messages(qgis_iface, Qgis.Success)
+    assert any("API key works" in m for m in ok), ok
+    assert "API key works" in dock.connection_status.text()
+
+
+def test_test_connection_wrong_key_keeps_fields(dock, simulator, qgis_iface):
+    dock.base_url_edit.setText(simulator.url)
+    dock.api_key_edit.setText("not-the-key")
+    click(dock.test_button)
+    wait_idle(dock)
+    crit = messages(qgis_iface, Qgis.Critical)
+    assert any("API key" in m for m in crit), crit
+    assert "not-the-key" not in " ".join(crit)
+    assert dock.api_key_edit.text() == "not-the-key"
+    assert dock.base_url_edit.text() == simulator.url
+    assert dock.test_button.isEnabled()
+
+
+def test_save_stores_key_and_fills_lists(connected, simulator, api_key):
+    from pixxel_simulator import PROJECTS, SATELLITES
+
+    dock = connected
+    assert dock.api_key_edit.text() == ""  # the key left the widget ...
+    assert connection.load_connection().api_key == api_key  # ... for the auth database
+    assert dock.project_combo.count() == len(PROJECTS)
+    assert dock.satellite_combo.count() >= len(SATELLITES)
+    assert dock.existing_status.text().startswith("0 AOI")
+
+
+def test_no_key_gives_a_message_and_no_request(dock, simulator, qgis_iface):
+    dock.base_url_edit.setText(simulator.url)
+    click(dock.test_button)
+    assert any("API key" in m for m in messages(qgis_iface, Qgis.Warning))
+    assert simulator.request_log == []
+
+
+# ------------------------------------------------------------------------------------------------ geometry
+
+
+def test_no_active_layer(dock, qgis_iface):
+    qgis_iface.setActiveLayer(None)
+    click(dock.use_selection_button)
+    assert dock.shapes == []
+    assert messages(qgis_iface, Qgis.Warning)
+    assert dock.geometry_info.text()
+
+
+def test_nothing_selected(dock, bengaluru, qgis_iface, simulator):
+    bengaluru.removeSelection()
+    click(dock.use_selection_button)
+    assert dock.shapes == [] and dock._aoi_band is None
+    warn = messages(qgis_iface, Qgis.Warning)
+    assert warn and "select" in warn[-1].lower()
+    assert simulator.request_log == []
+
+
+def test_point_layer_refused(dock, qgis_iface):
+    layer = QgsVectorLayer("Point?crs=EPSG:4326", "pts", "memory")
+    f = QgsFeature()
+    f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(77.6, 12.9)))
+    layer.dataProvider().addFeatures([f])
+    QgsProject.instance().addMapLayer(layer)
+    qgis_iface.setActiveLayer(layer)
+    layer.selectAll()
+    click(dock.use_selection_button)
+    assert dock.shapes == []
+    warn = messages(qgis_iface, Qgis.Warning)
+    assert warn and "polygon" in warn[-1].lower()
+
+
+def test_selection_shows_area_vertices_and_preview(dock, bengaluru, qgis_canvas):
+    bengaluru.selectByIds([1])
+    click(dock.use_selection_button)
+    assert len(dock.shapes) == 1
+    text = dock.geometry_info.text()
+    assert "km²" in text and "Vertices: 5" in text
+    area = dock.shapes[0].area_km2
+    assert 15 < area < 25  # 0.04° x 0.04° near 13°N is about 4.3 km x 4.4 km
+    assert dock._aoi_band is not None and dock._aoi_band.numberOfVertices() > 0
+    assert dock._aoi_band in qgis_canvas.scene().items()
+
+
+def test_disjoint_selection_asks_for_a_choice(dock, qgis_iface):
+    layer = utm_polygon_layer([box_4326(77.55, 12.9, 0.01), box_4326(77.70, 13.05, 0.01)])
+    qgis_iface.setActiveLayer(layer)
+    layer.selectAll()
+    dock.mode_combo.setCurrentIndex(dock.mode_combo.findData("merge"))
+    click(dock.use_selection_button)
+    assert dock.shapes == []
+    assert "separate" in dock.geometry_info.text()
+    dock.mode_combo.setCurrentIndex(dock.mode_combo.findData("hull"))  # re-evaluates at once
+    assert len(dock.shapes) == 1
+    dock.mode_combo.setCurrentIndex(dock.mode_combo.findData("per_feature"))
+    assert len(dock.shapes) == 2
+    assert dock.geometry_info.text().startswith("2 AOIs")
+
+
+# ------------------------------------------------------------------------------------------------ form
+
+
+def test_search_fills_table_and_previews_footprints(connected, bengaluru, qgis_canvas):
+    dock = connected
+    fill_form(dock, bengaluru, items=2)
+    assert dock.item_table.item(0, 0).text()
+    assert dock.item_table.item(0, 1).text()[:2] == "20"  # a date
+    assert len(dock.item_table.selected_ids()) == 2
+    assert dock._fp_band is not None and dock._fp_band in qgis_canvas.scene().items()
+    dock.footprints_button.setChecked(False)
+    assert dock._fp_band is None
+
+
+def test_name_check(connected, simulator, api_key, bengaluru):
+    dock = connected
+    _create_directly(simulator, api_key, "Taken name")
+    dock.name_edit.setText("Taken name")
+    dock.check_name()
+    wait_idle(dock)
+    assert "already exists" in dock.name_status.text()
+    dock.name_edit.setText("Fresh name")
+    dock.check_name()
+    wait_idle(dock)
+    assert "available" in dock.name_status.text()
+
+
+def _create_directly(sim, key, name):
+    from pixxel_qgis.client import PixxelClient
+    from pixxel_qgis.client.models import AOICreate
+    from pixxel_simulator import PROJECTS
+
+    c = PixxelClient(key, base_url=sim.url)
+    sat = "0004ab8d-0ad1-4d62-8a3f-fe18a7000e70"
+    geom = {"type": "Polygon", "coordinates": [[[77.6, 12.9], [77.61, 12.9], [77.61, 12.91], [77.6, 12.91], [77.6, 12.9]]]}
+    return c.create_aoi(AOICreate(name=name, description="", satellite_id=sat, provider="pixxel",
+                                  project_id=PROJECTS[0]["id"], geometry=geom, item_ids=["x"]))
+
+
+# ------------------------------------------------------------------------------------------------ create
+
+
+def run_create(dock, timeout=30.0):
+    click(dock.create_button)
+    wait_until(lambda: dock.create_button.isEnabled() and not dock._flow_tasks, timeout, "the create flow")
+    wait_idle(dock)
+
+
+def test_create_poll_and_load_assets(sim_factory, api_key, dock, bengaluru, qgis_iface):
+    sim = sim_factory(asset_count=37, aoi_duration_s=0.8)
+    connect(dock, sim, api_key)
+    before = fill_form(dock, bengaluru, name="Farms north")
+    progress_seen = []
+    dock.progress_bar.valueChanged.connect(progress_seen.append)
+    run_create(dock)
+    assert len(sim.aois()) == 1 and len(posts_to_aois(sim)) == 1
+    assert dock.progress_bar.value() == 100 and len(set(progress_seen)) >= 2
+    group = find_group("Farms north")
+    assert isinstance(group, QgsLayerTreeGroup), [g.name() for g in QgsProject.instance().layerTreeRoot().findGroups()]
+    layers = [n.layer() for n in group.findLayers()]
+    assets = [lyr for lyr in layers if lyr.featureCount() == 37]
+    boundary = [lyr for lyr in layers if lyr.featureCount() == 1]
+    assert assets and boundary, [(lyr.name(), lyr.featureCount()) for lyr in layers]
+    assert "Farms north" in assets[0].name()
+    fields = assets[0].fields()
+    for name in ("id", "status", "asset_type", "resolution", "progress"):
+        assert fields.indexOf(name) >= 0, name
+    assert fields.field("resolution").isNumeric()
+    assert dock.last_result["gpkg"] and dock.last_result["gpkg"].endswith(".gpkg")
+    assert any("ready" in m for m in messages(qgis_iface, Qgis.Success))
+    assert form_state(dock) == before  # the form is kept for the next AOI
+    # the existing AOIs list was refreshed with the new AOI and its status
+    wait_until(lambda: dock.aoi_table.rowCount() == 1)
+    assert dock.aoi_table.item(0, 1).text() == "success"
+
+
+def test_per_feature_creates_one_aoi_each(sim_factory, api_key, dock, qgis_iface):
+    sim = sim_factory(asset_count=3, aoi_duration_s=0.2)
+    connect(dock, sim, api_key)
+    layer = utm_polygon_layer([box_4326(77.55, 12.9, 0.01), box_4326(77.70, 13.05, 0.01)])
+    qgis_iface.setActiveLayer(layer)
+    dock.mode_combo.setCurrentIndex(dock.mode_combo.findData("per_feature"))
+    fill_form(dock, layer, name="Split", items=1)
+    run_create(dock)
+    assert sorted(a["name"] for a in sim.aois()) == ["Split-1", "Split-2"]
+    assert find_group("Split-1") and find_group("Split-2")
+
+
+def test_name_taken_is_refused_and_form_kept(connected, simulator, api_key, bengaluru, qgis_iface):
+    dock = connected
+    _create_directly(simulator, api_key, "Dup")
+    before = fill_form(dock, bengaluru, name="Dup")
+    run_create(dock)
+    assert len(simulator.aois()) == 1 and len(posts_to_aois(simulator)) == 1
+    crit = messages(qgis_iface, Qgis.Critical)
+    assert any("already exists" in m for m in crit), crit
+    assert form_state(dock) == before
+
+
+def test_short_500_burst_on_create_makes_one_aoi(connected, simulator, bengaluru, qgis_iface):
+    from pixxel_simulator import Faults
+
+    dock = connected
+    fill_form(dock, bengaluru, name="Bursty")
+    simulator.set_faults(Faults(error_burst=2, error_status=500, methods={"POST"}, path_filter=r"^/v0/aois/?$"))
+    run_create(dock)
+    assert [a["name"] for a in simulator.aois()] == ["Bursty"]
+    assert find_group("Bursty") is not None
+
+
+def test_lost_create_response_makes_no_duplicate(connected, simulator, bengaluru):
+    from pixxel_simulator import Faults
+
+    dock = connected
+    fill_form(dock, bengaluru, name="Lost")
+    simulator.set_faults(Faults(lose_create_response=1))
+    run_create(dock)
+    assert [a["name"] for a in simulator.aois()] == ["Lost"]
+    assert find_group("Lost") is not None
+
+
+def test_long_500_burst_on_create_fails_cleanly(connected, simulator, bengaluru, qgis_iface):
+    from pixxel_simulator import Faults
+
+    dock = connected
+    before = fill_form(dock, bengaluru, name="Down")
+    simulator.set_faults(Faults(error_burst=1000, error_status=500, methods={"POST"}, path_filter=r"^/v0/aois/?$"))
+    run_create(dock, timeout=40)
+    assert simulator.aois() == []
+    crit = messages(qgis_iface, Qgis.Critical)
+    assert any("not created" in m for m in crit), crit
+    assert all("Traceback" not in m for m in crit)
+    assert form_state(dock) == before
+    assert dock.create_button.isEnabled() and not dock.cancel_button.isEnabled()
+    assert find_group("Down") is None
+
+
+def test_wrong_key_on_create_keeps_form(connected, simulator, bengaluru, qgis_iface):
+    from pixxel_simulator import Faults
+
+    dock = connected
+    before = fill_form(dock, bengaluru, name="Revoked")
+    simulator.set_faults(Faults(revoke_key_after=0))
+    run_create(dock)
+    crit = messages(qgis_iface, Qgis.Critical)
+    assert any("API key" in m for m in crit), crit
+    assert form_state(dock) == before
+    assert simulator.aois() == []
+
+
+def test_cancel_while_polling(sim_factory, api_key, dock, bengaluru, qgis_iface):
+    sim = sim_factory(aoi_duration_s=60)
+    connect(dock, sim, api_key)
+    before = fill_form(dock, bengaluru, name="Slow")
+    click(dock.create_button)
+    wait_until(lambda: "running" in dock.create_status.text() or "started" in dock.create_status.text(),
+               15, "polling to start")
+    t0 = time.monotonic()
+    click(dock.cancel_button)
+    wait_until(lambda: dock.create_button.isEnabled() and not dock.tasks.tasks, 5, "the cancel")
+    assert time.monotonic() - t0 < 3
+    warn = messages(qgis_iface, Qgis.Warning)
+    assert any("Stopped waiting" in m for m in warn), warn
+    assert form_state(dock) == before
+    assert find_group("Slow") is None
+    assert len(sim.aois()) == 1  # created on the server; loadable later from Existing AOIs
+
+
+def test_failed_outcome(sim_factory, api_key, dock, bengaluru, qgis_iface):
+    sim = sim_factory(aoi_duration_s=0.3, outcome="failed")
+    connect(dock, sim, api_key)
+    before = fill_form(dock, bengaluru, name="Doomed")
+    run_create(dock)
+    crit = messages(qgis_iface, Qgis.Critical)
+    assert any("failed" in m and "Doomed" in m for m in crit), crit
+    assert find_group("Doomed") is None
+    assert form_state(dock) == before
+
+
+def test_partial_success_loads_what_exists(sim_factory, api_key, dock, bengaluru, qgis_iface):
+    sim = sim_factory(aoi_duration_s=0.3, outcome="partial_success", asset_count=20, partial_fraction=0.5)
+    connect(dock, sim, api_key)
+    fill_form(dock, bengaluru, name="Half")
+    run_create(dock)
+    assert any("partial" in m for m in messages(qgis_iface, Qgis.Warning))
+    assert dock.last_result["count"] == 10
+    assert find_group("Half") is not None
+
+
+def test_transient_errors_while_polling(sim_factory, api_key, dock, bengaluru):
+    from pixxel_simulator import Faults
+
+    sim = sim_factory(aoi_duration_s=0.6, asset_count=4)
+    connect(dock, sim, api_key)
+    fill_form(dock, bengaluru, name="Flaky")
+    sim.set_faults(Faults(error_burst=3, error_status=503, path_filter=r"^/v0/aoi/"))
+    run_create(dock)
+    assert dock.last_result and dock.last_result["count"] == 4
+
+
+# ------------------------------------------------------------------------------------------------ existing AOIs
+
+
+def test_existing_aois_listed_and_loaded_again(sim_factory, api_key, dock, qgis_iface):
+    sim = sim_factory(seed_aois=2, asset_count=6)
+    connect(dock, sim, api_key)
+    assert dock.aoi_table.rowCount() == 2
+    assert dock.aoi_table.item(0, 1).text() in ("success", "partial_success", "failed", "running")
+    dock.aoi_table.selectRow(0)
+    name = dock.aoi_table.item(0, 0).text()
+    click(dock.load_aoi_button)
+    wait_idle(dock)
+    group = find_group(name)
+    assert group is not None, dock.existing_status.text()
+    assert len(group.findLayers()) == 2
+    # loading again refreshes instead of duplicating
+    click(dock.load_aoi_button)
+    wait_idle(dock)
+    assert len([g for g in QgsProject.instance().layerTreeRoot().findGroups(True) if g.name() == group.name()]) == 1
+    assert len(find_group(name).findLayers()) == 2
+
+
+def test_load_without_selection_warns(connected, qgis_iface):
+    click(connected.load_aoi_button)
+    assert any("Select an AOI" in m for m in messages(qgis_iface, Qgis.Warning))
+
+
+# ------------------------------------------------------------------------------------------------ lifecycle
+
+
+def test_shutdown_cancels_and_removes_canvas_items(sim_factory, api_key, dock, bengaluru, qgis_canvas):
+    sim = sim_factory(aoi_duration_s=60)
+    connect(dock, sim, api_key)
+    fill_form(dock, bengaluru, name="Bye")
+    band = dock._aoi_band
+    assert band in qgis_canvas.scene().items()
+    click(dock.create_button)
+    wait_until(lambda: "running" in dock.create_status.text() or "started" in dock.create_status.text(), 15)
+    dock.shutdown()
+    wait_until(lambda: not dock.tasks.tasks, 5, "tasks cancelled")
+    assert band not in qgis_canvas.scene().items()
+    assert dock._aoi_band is None and dock._fp_band is None
