@@ -234,3 +234,57 @@ def test_zoom_to_aoi(qgis_app, qgis_canvas):
     assert L.zoom_to_layer(qgis_canvas, bnd)
     ext = qgis_canvas.extent()
     assert ext.width() > 0
+
+
+# ------------------------------------------------------------------------------------ against the simulator
+
+
+def _sim_aoi(sim, api_key, name="Layers AOI"):
+    from pixxel_qgis.client import AOICreate, PixxelClient, Polygon
+    from pixxel_simulator import PROJECTS, SATELLITES
+
+    client = PixxelClient(api_key, base_url=sim.url)
+    ring = [[77.5, 12.9], [77.7, 12.9], [77.7, 13.1], [77.5, 13.1], [77.5, 12.9]]
+    created = client.create_aoi(
+        AOICreate(
+            name=name,
+            description="layers test",
+            satellite_id=SATELLITES[0]["id"],
+            project_id=PROJECTS[0]["id"],
+            geometry=Polygon(type="Polygon", coordinates=[ring]),
+            item_ids=["TD2_000650_20230404_L2A_20240405_01001067"],
+        )
+    )
+    return client, client.get_aoi(created.aoi_id)
+
+
+def test_simulator_10k_assets_to_gpkg_project_and_refresh(qgis_app, sim_factory, api_key, tmp_path):
+    sim = sim_factory(asset_count=10_000, aoi_duration_s=0)
+    client, aoi = _sim_aoi(sim, api_key)
+    project = QgsProject()
+    project.setFileName(str(tmp_path / "sim.qgz"))
+    gpkg = L.default_gpkg_path(project, aoi)
+    page_sizes = []
+    raw_pages = client.iter_asset_pages(aoi.aoi_id, page_size=500, raw=True)
+    counted = (page_sizes.append(len(p)) or p for p in raw_pages)
+    prep = L.prepare_aoi_layers(counted, aoi, gpkg_path=gpkg)
+    assert len(page_sizes) == 20 and sum(page_sizes) == 10_000
+    assert prep.feature_count == 10_000 and prep.duplicates == 0
+    layer = prep.asset_layer
+    assert layer.isValid() and layer.featureCount() == 10_000
+    assert layer.fields().field("created_at").type() == QVariant.DateTime
+    f = next(layer.getFeatures())
+    assert f["created_at"].isValid() and f["aoi_id"] == aoi.aoi_id
+    assert layer.featureCount() - prep.no_geometry == sum(1 for g in layer.getFeatures() if g.hasGeometry())
+    group, added = L.add_aoi_to_project(project, aoi, prep.asset_layer, prep.boundary_layer)
+    assert next(added["boundary"].getFeatures()).hasGeometry()
+    assert project.write()
+
+    reopened = QgsProject()
+    assert reopened.read(str(tmp_path / "sim.qgz"))
+    found = L.find_aoi_layers(reopened, aoi.aoi_id)
+    assert found["assets"].isValid() and found["assets"].featureCount() == 10_000
+
+    again = L.prepare_aoi_layers(client.iter_asset_pages(aoi.aoi_id, raw=True), aoi, gpkg_path=gpkg)
+    _, layers = L.add_aoi_to_project(reopened, aoi, again.asset_layer, again.boundary_layer)
+    assert layers["assets"].id() == found["assets"].id() and len(reopened.mapLayers()) == 2
