@@ -256,7 +256,7 @@ class State:
                                [dict(detail("name", "already taken"), aoi_id=self._by_name[body["name"]])])  # fmt: skip
             rec = self._commit(body)
             self.create_count += 1
-            return self._public(rec, self.clock())
+            return self._public(rec, self.clock(), just_created=True)
 
     def _commit(self, body: Dict[str, Any], past: bool = False) -> AoiRecord:
         with self.lock:
@@ -321,8 +321,11 @@ class State:
                 if rec.asset_count else 0  # fmt: skip
         return rec.asset_count
 
-    def _public(self, rec: AoiRecord, now: float) -> Dict[str, Any]:
-        status, progress, updated, _done = self._phase(rec, now)
+    def _public(self, rec: AoiRecord, now: float, just_created: bool = False) -> Dict[str, Any]:
+        if just_created:  # the create answer always shows the AOI as just started
+            status, progress, updated = "started", 0, 0.0
+        else:
+            status, progress, updated, _done = self._phase(rec, now)
         return {
             "aoi_id": rec.aoi_id,
             "name": rec.name,
