@@ -453,6 +453,12 @@ class PixxelClient:
                                op="create a download", retry=False, ok=(200, 201), allow_redirects=False)
         return _parse(Download, data, "create a download")
 
+    def download_file(
+        self, url: str, dest: str, cancelled: Cancelled = None, progress: Progress = None
+    ) -> int:
+        """Save a signed URL (from create_download / get_download) to ``dest``; the key is never sent to it."""
+        return self._t.download(url, dest, cancelled=cancelled, progress=progress)
+
     def get_download(self, aoi_id: str, download_id: str) -> Download:
         """GET /v0/aois/{aoi_id}/downloads/{download_id}."""
         data = self._get(

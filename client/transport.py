@@ -263,6 +263,60 @@ class Transport:
             log.info("%s: %s; retry %d in %.2f s", op, type(error).__name__, attempt, wait)
             self._wait(wait, cancelled)
 
+    def download(
+        self,
+        url: str,
+        dest: str,
+        *,
+        cancelled: Optional[Callable[[], bool]] = None,
+        progress: Optional[Callable[[int, int], None]] = None,
+    ) -> int:
+        """Stream ``url`` (e.g. a signed download URL) to the file ``dest``; returns the byte count.
+
+        The API key is attached only if ``url`` is on the API origin (a signed URL on a storage host never
+        gets it, not even through a redirect). Only https, or http on loopback, is fetched.
+        """
+        parts = urlsplit(url if isinstance(url, str) else "")
+        shown = f"{parts.scheme}://{parts.hostname}{parts.path}"  # no query: signed URLs carry secrets
+        host = (parts.hostname or "").lower()
+        if not host or parts.scheme.lower() not in ("https", "http") or (
+            parts.scheme.lower() == "http" and not _is_loopback(host)
+        ):
+            raise ConfigurationError(
+                f"Refusing to download {clean_text(shown, 120)!r}: only https:// addresses are fetched "
+                "(http:// only from 127.0.0.1, localhost or ::1)",
+                hint="",
+                field="url",
+            )
+        op = f"download {clean_text(shown, 120)}"
+        try:
+            response = self.session.get(url, auth=self._auth, timeout=(min(self.timeout, 10.0), self.timeout),
+                                        stream=True, allow_redirects=True)
+        except requests.exceptions.Timeout:
+            raise PixxelTimeoutError(f"Could not {op}: no answer within {self.timeout:g} s") from None
+        except requests.exceptions.RequestException as exc:
+            raise PixxelConnectionError(f"Could not {op}: no connection ({_reason(exc)})") from None
+        written = 0
+        try:
+            if response.status_code != 200:
+                body = response.raw.read(4096, decode_content=True) or b""
+                raise self._http_error(response.status_code, body, {}, op, "GET", parts.path)
+            total = int(response.headers.get("Content-Length") or 0)
+            with open(dest, "wb") as fh:
+                for chunk in response.iter_content(chunk_size=1024 * 1024):
+                    _check_cancel(cancelled)
+                    fh.write(chunk)
+                    written += len(chunk)
+                    if progress:
+                        progress(written, total or written)
+        except requests.exceptions.RequestException as exc:
+            if _is_timeout(exc):
+                raise PixxelTimeoutError(f"Could not {op}: the download stalled") from None
+            raise PixxelConnectionError(f"Could not {op}: the connection broke ({_reason(exc)})") from None
+        finally:
+            response.close()
+        return written
+
     def backoff(self, attempt: int) -> float:
         """Exponential backoff with jitter: uniform in [cap/2, cap], cap = base * 2**(attempt-1)."""
         cap = min(self.backoff_max_s, self.backoff_base_s * (2 ** max(0, attempt - 1)))
@@ -349,6 +403,12 @@ class Transport:
                 f"Could not {op}: the response stalled for more than {self.timeout:g} s", method=method, path=path
             ) from None
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            if _is_timeout(exc):
+                raise PixxelTimeoutError(
+                    f"Could not {op}: the response stalled for more than {self.timeout:g} s",
+                    method=method,
+                    path=path,
+                ) from None
             raise PixxelConnectionError(
                 f"Could not {op}: the connection broke while reading the response ({_reason(exc)})",
                 method=method,
@@ -461,6 +521,23 @@ def parse_retry_after(value: Optional[str]) -> Optional[float]:
     if seconds != seconds:  # NaN
         return None
     return max(0.0, min(seconds, 3600.0))
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    """requests reports a read timeout inside the body as a ConnectionError wrapping urllib3's timeout."""
+    from urllib3.exceptions import ReadTimeoutError
+    from urllib3.exceptions import TimeoutError as Urllib3Timeout
+
+    seen = 0
+    current: Optional[BaseException] = exc
+    while current is not None and seen < 10:
+        if isinstance(current, (ReadTimeoutError, Urllib3Timeout, TimeoutError)):
+            return True
+        if any(isinstance(a, (ReadTimeoutError, Urllib3Timeout)) for a in getattr(current, "args", ())):
+            return True
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return "timed out" in str(exc).lower()
 
 
 def _reason(exc: Exception) -> str:
