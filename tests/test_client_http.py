@@ -196,6 +196,7 @@ def test_pagination_2500_assets_in_order(sim_factory, api_key):
     sequential = PixxelClient(api_key, base_url=sim.url, concurrency=1, **FAST)
     assert [a["id"] for a in sequential.all_assets_raw(aoi.aoi_id, page_size=250)] == ids
     assert seen[-1] == (2500, 2500) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert [a["id"] for a in c.all_assets_raw(aoi.aoi_id, page_size=5000)] == ids  # server caps at 1000
     parsed = c.all_assets(aoi.aoi_id, page_size=1000)
     assert [a.id for a in parsed] == ids
 
