@@ -430,6 +430,20 @@ def test_hundred_thousand_assets_are_lazy_and_deterministic(sim_factory):
     assert create(other, "big")["aoi_id"] != aois[0]["aoi_id"]
 
 
+def test_start_time_makes_timestamps_reproducible(manual_sim):
+    runs = []
+    for _ in range(2):
+        clock = FakeClock()
+        sim = manual_sim(clock=clock, aoi_duration_s=2, asset_count=5, start_time="2025-03-01T10:00:00Z")
+        aoi = create(sim)
+        clock.t += 2
+        runs.append((aoi, get(sim, f"/v0/aoi/{aoi['aoi_id']}").json(),
+                     get(sim, f"/v0/aois/{aoi['aoi_id']}/assets").json()))  # fmt: skip
+    assert runs[0] == runs[1]
+    assert runs[0][0]["created_at"] == "2025-03-01T10:00:00.000000+00:00"
+    assert runs[0][1]["updated_at"] == "2025-03-01T10:00:02.000000+00:00"
+
+
 def test_limit_is_clamped_to_max_page_size(sim_factory):
     sim = sim_factory(aoi_duration_s=0, asset_count=50, max_page_size=20)
     aoi = create(sim)

@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--auth-status", type=int, choices=(401, 403), default=401, help="status for a bad key")
     g.add_argument("--validation-status", type=int, choices=(400, 422), default=400, help="status for bad input")
     g.add_argument("--seed-aois", type=int, default=2, help="finished demo AOIs present at start (default 2)")
+    g.add_argument("--start-time", default=None, metavar="ISO",
+                   help="timestamps start here instead of the wall clock (reproducible runs)")  # fmt: skip
     g.add_argument("--verbose", action="store_true", help="log every request to stderr")
     f = p.add_argument_group("faults (all off by default)")
     f.add_argument("--latency", type=float, default=0.0, metavar="S", help="delay every request by S seconds")
@@ -78,6 +80,7 @@ def config_from_args(args: argparse.Namespace) -> SimConfig:
         auth_status=args.auth_status,
         validation_status=args.validation_status,
         seed_aois=args.seed_aois,
+        start_time=args.start_time,
         faults=faults,
     )
 

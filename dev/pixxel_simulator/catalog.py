@@ -394,7 +394,7 @@ class AssetContext:
 
     aoi_id: str
     bounds: Tuple[float, float, float, float]
-    prepared: Any  # prepared shapely polygon
+    polygon: Any  # the AOI polygon (shapely; shared read-only between request threads)
     bands: List[str]
     rgb: List[str]
     dates: List[date]
@@ -415,7 +415,7 @@ def _asset_shape(rng: random.Random, ctx: AssetContext, multi: bool) -> Tuple[Di
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         for _try in range(8):
             px, py = rng.uniform(x0, x1), rng.uniform(y0, y1)
-            if shapely.contains_xy(ctx.prepared, px, py):
+            if shapely.contains_xy(ctx.polygon, px, py):
                 cx, cy = px, py
                 break
         scale = rng.uniform(0.04, 0.2) / (1.5 if multi else 1.0)

@@ -438,6 +438,8 @@ class Simulator:
         """Change settings for AOIs created from now on (asset_count, aoi_duration_s, outcome, api_keys...)."""
         self.state.update_config(**changes)
         self.config = self.state.config
+        if "faults" in changes:
+            self.set_faults(self.config.faults)
 
     def aois(self) -> List[Dict[str, Any]]:
         return self.state.aois()

@@ -47,6 +47,7 @@ class SimConfig:
     catalog_per_region: int = 8  # catalogue scenes per region and satellite
     max_page_size: int = 1000  # larger limits are clamped (the pagination object says so)
     user_id: str = "user-sim-000001"
+    start_time: Optional[str] = None  # ISO time: timestamps = start_time + elapsed (fully reproducible runs)
 
     def __post_init__(self):
         if isinstance(self.api_keys, str):
@@ -62,6 +63,8 @@ class SimConfig:
             raise ValueError("asset_count and aoi_duration_s must be >= 0")
         if self.faults is None:
             self.faults = Faults()
+        if self.start_time is not None:
+            catalog.parse_time(self.start_time)
 
 
 class ApiError(Exception):
@@ -166,6 +169,9 @@ class State:
     ):
         self.config = config or SimConfig()
         self.clock = clock
+        if wallclock is None and self.config.start_time:
+            base, t0 = catalog.parse_time(self.config.start_time), clock()
+            wallclock = lambda: base + timedelta(seconds=clock() - t0)  # noqa: E731
         self.wallclock = wallclock or (lambda: datetime.now(timezone.utc))
         self.lock = threading.RLock()
         self._aois: Dict[str, AoiRecord] = {}
@@ -266,8 +272,7 @@ class State:
             aoi_id = catalog.asset_uuid(random.Random(f"aoi|{cfg.seed}|{seq}"))
             geom = {"type": "Polygon", "coordinates": [[[float(v) for v in p[:2]] for p in r]
                                                         for r in body["geometry"]["coordinates"]]}  # fmt: skip
-            poly = shape(geom)
-            shapely.prepare(poly)
+            poly = shape(geom)  # not prepared: GEOS prepared geometries are not safe to share across threads
             c = poly.centroid
             now_mono, now_wall = self.clock(), self.wallclock()
             duration = cfg.aoi_duration_s
@@ -279,7 +284,7 @@ class State:
             ctx = catalog.AssetContext(
                 aoi_id=aoi_id,
                 bounds=tuple(poly.bounds),
-                prepared=poly,
+                polygon=poly,
                 bands=catalog.band_names(sat["id"]),
                 rgb=[rgb["red"], rgb["green"], rgb["blue"]],
                 dates=catalog.item_dates(body["item_ids"]),
