@@ -17,6 +17,7 @@ Typical QgsTask use::
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import tempfile
@@ -108,6 +109,18 @@ def build_asset_features(
     geometry); an asset id seen again on a later page replaces the earlier row (counted in
     ``stats["duplicates"]``). ``fields`` is accepted for API symmetry; attributes follow ASSET_FIELDS.
     """
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # millions of short-lived objects, no cycles: the cyclic GC would only rescan them
+    try:
+        return _build_asset_features(raw, stats)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _build_asset_features(
+    raw: Iterable[Any], stats: Optional[Dict[str, int]]
+) -> Tuple[List[QgsFeature], int]:
     conv = AssetRowConverter()
     to_wkb = geojson_to_wkb
     feats: List[QgsFeature] = []
