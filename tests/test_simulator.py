@@ -533,6 +533,9 @@ def test_schema_drift(sim_factory):
     assert "is_favourite" not in aois[0] and "x_internal_region" in aois[0]
     single = get(sim, f"/v0/aoi/{aoi['aoi_id']}").json()
     assert "lens_satellite_id" in single and " " in single["created_at"]
+    items = search(sim, limit=4).json()["items"]
+    assert all(isinstance(i["bbox"][0], str) and "x_provider_score" in i for i in items.values())
+    assert "project" not in get(sim, f"/v0/projects/{PROJECTS[0]['id']}").json()  # the docs page's flat form
     sim.set_faults(Faults())
     assert set(get(sim, f"/v0/aoi/{aoi['aoi_id']}").json()) == AOI_FIELDS
 

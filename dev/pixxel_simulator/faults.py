@@ -184,6 +184,7 @@ def drift_asset(asset: Dict[str, Any], index: int) -> Dict[str, Any]:
 def drift_item(item: Dict[str, Any], index: int) -> Dict[str, Any]:
     out = copy.deepcopy(item)
     out["x_provider_score"] = index % 10
+    out["bbox"] = [str(v) for v in out.get("bbox") or []]  # the spec's form: an array of strings
     out["properties"]["x_processing_baseline"] = "05.10"
     if index % 2 == 0:
         out.pop("links", None)
