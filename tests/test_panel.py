@@ -208,8 +208,8 @@ def test_no_key_gives_a_message_and_no_request(dock, simulator, qgis_iface):
 # ------------------------------------------------------------------------------------------------ geometry
 
 
-def test_no_active_layer(dock, qgis_iface):
-    qgis_iface.setActiveLayer(None)
+def test_no_active_layer(dock, qgis_iface, monkeypatch):
+    monkeypatch.setattr(qgis_iface, "activeLayer", lambda: None)
     click(dock.use_selection_button)
     assert dock.shapes == []
     assert messages(qgis_iface, Qgis.Warning)

@@ -47,6 +47,7 @@ from ..core.tasks import (
     PollAoiTask,
     TaskKeeper,
     status_text,
+    user_message,
 )
 from .item_table import ItemTable
 
@@ -134,8 +135,8 @@ class PixxelDockWidget(QgsDockWidget):
         form.addRow("API key", self.api_key_edit)
         form.addRow(_row(self.save_button, self.test_button, None))
         form.addRow(self.connection_status)
-        self.save_button.clicked.connect(self.save_connection)
-        self.test_button.clicked.connect(self.test_connection)
+        self.save_button.clicked.connect(self._slot(self.save_connection))
+        self.test_button.clicked.connect(self._slot(self.test_connection))
         return box
 
     def _build_geometry(self):
@@ -154,9 +155,9 @@ class PixxelDockWidget(QgsDockWidget):
         form.addRow(_row(self.use_selection_button, self.clear_geometry_button, None))
         form.addRow(self.geometry_info)
         form.addRow(self.geometry_notes)
-        self.use_selection_button.clicked.connect(self.use_selection)
-        self.clear_geometry_button.clicked.connect(self.clear_geometry)
-        self.mode_combo.currentIndexChanged.connect(self._mode_changed)
+        self.use_selection_button.clicked.connect(self._slot(self.use_selection))
+        self.clear_geometry_button.clicked.connect(self._slot(self.clear_geometry))
+        self.mode_combo.currentIndexChanged.connect(self._slot(self._mode_changed))
         return box
 
     def _build_form(self):
@@ -200,13 +201,13 @@ class PixxelDockWidget(QgsDockWidget):
         form.addRow(_row(self.search_button, self.footprints_button, None))
         form.addRow(self.search_status)
         form.addRow(self.item_table)
-        self.name_edit.editingFinished.connect(self.check_name)
+        self.name_edit.editingFinished.connect(self._slot(self.check_name))
         self.name_edit.textEdited.connect(lambda _t: self.name_status.setText(""))
-        self.refresh_lists_button.clicked.connect(self.refresh_reference_data)
-        self.satellite_combo.currentIndexChanged.connect(self._satellite_changed)
-        self.search_button.clicked.connect(self.search_images)
-        self.item_table.itemSelectionChanged.connect(self._draw_footprints)
-        self.footprints_button.toggled.connect(lambda _c: self._draw_footprints())
+        self.refresh_lists_button.clicked.connect(self._slot(self.refresh_reference_data))
+        self.satellite_combo.currentIndexChanged.connect(self._slot(self._satellite_changed))
+        self.search_button.clicked.connect(self._slot(self.search_images))
+        self.item_table.itemSelectionChanged.connect(self._slot(self._draw_footprints))
+        self.footprints_button.toggled.connect(self._slot(self._draw_footprints))
         return box
 
     def _build_create(self):
@@ -222,8 +223,8 @@ class PixxelDockWidget(QgsDockWidget):
         lay.addWidget(_row(self.create_button, self.cancel_button, None))
         lay.addWidget(self.progress_bar)
         lay.addWidget(self.create_status)
-        self.create_button.clicked.connect(self.create_aoi)
-        self.cancel_button.clicked.connect(self.cancel_create)
+        self.create_button.clicked.connect(self._slot(self.create_aoi))
+        self.cancel_button.clicked.connect(self._slot(self.cancel_create))
         return box
 
     def _build_existing(self):
@@ -243,9 +244,9 @@ class PixxelDockWidget(QgsDockWidget):
         lay.addWidget(self.aoi_table)
         lay.addWidget(_row(self.refresh_aois_button, self.load_aoi_button, None))
         lay.addWidget(self.existing_status)
-        self.refresh_aois_button.clicked.connect(self.refresh_aois)
-        self.load_aoi_button.clicked.connect(self.load_selected_aoi)
-        self.aoi_table.doubleClicked.connect(lambda _i: self.load_selected_aoi())
+        self.refresh_aois_button.clicked.connect(self._slot(self.refresh_aois))
+        self.load_aoi_button.clicked.connect(self._slot(self.load_selected_aoi))
+        self.aoi_table.doubleClicked.connect(self._slot(self.load_selected_aoi))
         return box
 
     # ================================================================================== helpers
@@ -260,6 +261,20 @@ class PixxelDockWidget(QgsDockWidget):
     def _error(self, text: str):
         self.message(text, Qgis.Critical, 0)
 
+    def _slot(self, fn: Callable) -> Callable:
+        """A Qt slot that calls ``fn()`` (signal arguments dropped) and turns a bug into a message
+        instead of an exception escaping into Qt."""
+
+        def call(*_args):
+            if self._closed:
+                return
+            try:
+                fn()
+            except Exception as exc:  # noqa: BLE001
+                self._error(user_message(exc))
+
+        return call
+
     def _start(self, task):
         if self._closed:
             return None
@@ -269,8 +284,12 @@ class PixxelDockWidget(QgsDockWidget):
         """Wrap a task callback so that it does nothing once the panel is shut down."""
 
         def call(*args):
-            if not self._closed:
+            if self._closed:
+                return
+            try:
                 fn(*args)
+            except Exception as exc:  # noqa: BLE001
+                self._error(user_message(exc))
 
         return call
 
@@ -415,7 +434,7 @@ class PixxelDockWidget(QgsDockWidget):
                 combo.setCurrentIndex(i)
                 return
 
-    def _satellite_changed(self, _index):
+    def _satellite_changed(self):
         data = self.satellite_combo.currentData() or {}
         provider = (data.get("provider") or "").lower()
         i = self.provider_combo.findData(provider)
@@ -460,7 +479,7 @@ class PixxelDockWidget(QgsDockWidget):
         notes = list(dict.fromkeys(n for s in shapes for n in (s.notes or [])))
         self.geometry_notes.setText("; ".join(notes))
 
-    def _mode_changed(self, _index):
+    def _mode_changed(self):
         if self.shapes or "separate polygons" in self.geometry_info.text():
             self.use_selection()
 
@@ -473,7 +492,7 @@ class PixxelDockWidget(QgsDockWidget):
         self.shapes = list(shapes)
         self._draw_aoi_preview()
 
-    def _new_band(self, colour: str, width: float = 2.0, fill_alpha: int = 40) -> Optional[QgsRubberBand]:
+    def _new_band(self, colour: str, width: int = 2, fill_alpha: int = 40) -> Optional[QgsRubberBand]:
         canvas = self._canvas()
         if canvas is None:
             return None
@@ -482,7 +501,7 @@ class PixxelDockWidget(QgsDockWidget):
         band.setStrokeColor(c)
         c.setAlpha(fill_alpha)
         band.setFillColor(c)
-        band.setWidth(width)
+        band.setWidth(int(round(width)))
         return band
 
     def _remove_band(self, attr: str):
@@ -502,7 +521,7 @@ class PixxelDockWidget(QgsDockWidget):
         self._remove_band("_aoi_band")
         if not self.shapes:
             return
-        band = self._new_band("#ff00c8", 2.5, 50)
+        band = self._new_band("#ff00c8", 3, 50)
         if band is None:
             return
         crs = QgsCoordinateReferenceSystem(WGS84)
@@ -520,7 +539,7 @@ class PixxelDockWidget(QgsDockWidget):
         items = self.item_table.selected_items()
         if not items:
             return
-        band = self._new_band("#1f78b4", 1.5, 25)
+        band = self._new_band("#1f78b4", 2, 25)
         if band is None:
             return
         crs = QgsCoordinateReferenceSystem(WGS84)
