@@ -42,6 +42,9 @@ class Demo:
     plugin: Any = None
     errors: list = field(default_factory=list)  # exceptions QGIS reported while loading/starting
     report: dict = field(default_factory=dict)  # written to plugin-loaded.txt
+    sim: Any = None  # the Pixxel API simulator (in-process)
+    fields_layer: Any = None  # the polygons the AOI is made from
+    panel_progress: list = field(default_factory=list)
 
 
 # ----------------------------------------------------------------------------- steps
@@ -141,10 +144,246 @@ def step_unload_plugin(ctx: Demo) -> str:
     return "clean: no dock, toolbar, menu or module left"
 
 
+
+# ----------------------------------------------------------------------------- the panel's whole flow
+DEMO_KEY = "demo-key"
+DEMO_MASTER_PASSWORD = "pixxel-demo-master"  # throw-away auth DB of the temp profile
+DEMO_AOI = "Demo fields, Bengaluru"
+
+
+def _wait(pred, timeout: float, what: str) -> None:
+    from qgis.core import QgsApplication
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        QgsApplication.processEvents()
+        if pred():
+            return
+        time.sleep(0.02)
+    raise DemoError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def _dock_idle(ctx: Demo, timeout: float = 60.0, what: str = "the panel's tasks") -> None:
+    _wait(lambda: not ctx.plugin.dock.tasks.tasks, timeout, what)
+
+
+def _problems(ctx: Demo) -> str:
+    from qgis.core import Qgis
+
+    return " | ".join(ctx.iface.messageBar().texts(Qgis.Critical, Qgis.Warning)) or "no message"
+
+
+def step_start_simulator(ctx: Demo) -> str:
+    """start the Pixxel API simulator"""
+    sys.path.insert(0, str(ROOT / "dev"))
+    from pixxel_simulator import SimConfig, Simulator
+
+    ctx.sim = Simulator(SimConfig(seed=7, api_keys=(DEMO_KEY,), asset_count=240, aoi_duration_s=3.0,
+                                  seed_aois=2), host="127.0.0.1", port=0)
+    ctx.sim.start()
+    ctx.report["simulator"] = ctx.sim.url
+    return ctx.sim.url
+
+
+def step_connect(ctx: Demo) -> str:
+    """save the connection (key into the QGIS auth DB) and fill the lists"""
+    from qgis.core import QgsApplication
+
+    am = QgsApplication.authManager()
+    if not (am.masterPasswordIsSet() or am.setMasterPassword(DEMO_MASTER_PASSWORD, True)):
+        raise DemoError("could not unlock the temporary profile's authentication database")
+    dock = ctx.plugin.dock
+    dock.base_url_edit.setText(ctx.sim.url)
+    dock.api_key_edit.setText(DEMO_KEY)
+    dock.save_button.click()
+    _dock_idle(ctx, 30, "projects, satellites and AOIs")
+    dock.test_button.click()
+    _dock_idle(ctx, 30, "the connection test")
+    if dock.project_combo.count() == 0 or dock.satellite_combo.count() == 0:
+        raise DemoError(f"the lists stayed empty: {_problems(ctx)}")
+    return (f"{dock.connection_status.text()} {dock.project_combo.count()} projects, "
+            f"{dock.satellite_combo.count()} satellite collections, {dock.aoi_table.rowCount()} existing AOIs")
+
+
+def step_select_polygons(ctx: Demo) -> str:
+    """draw fields in UTM 43N, select them, make the AOI geometry"""
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsCoordinateTransform,
+        QgsFeature,
+        QgsGeometry,
+        QgsPointXY,
+        QgsProject,
+        QgsVectorLayer,
+    )
+
+    layer = QgsVectorLayer("Polygon?crs=EPSG:32643&field=name:string", "Fields (UTM 43N)", "memory")
+    tr = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), layer.crs(), QgsProject.instance())
+    feats = []
+    for name, (cx, cy, w, h) in {"north": (77.600, 12.985, 0.020, 0.012), "south": (77.598, 12.962, 0.018, 0.014),
+                                 "east": (77.622, 12.972, 0.008, 0.020)}.items():
+        ring = [QgsPointXY(cx - w, cy - h), QgsPointXY(cx + w, cy - h), QgsPointXY(cx + w, cy + h),
+                QgsPointXY(cx - w, cy + h)]
+        g = QgsGeometry.fromPolygonXY([ring])
+        g.transform(tr)
+        f = QgsFeature(layer.fields())
+        f.setAttributes([name])
+        f.setGeometry(g)
+        feats.append(f)
+    layer.dataProvider().addFeatures(feats)
+    layer.updateExtents()
+    from qgis.core import QgsFillSymbol, QgsSingleSymbolRenderer
+
+    layer.setRenderer(QgsSingleSymbolRenderer(QgsFillSymbol.createSimple(
+        {"color": "0,0,0,0", "outline_color": "#1f3a93", "outline_width": "0.8", "outline_style": "dash"})))
+    QgsProject.instance().addMapLayer(layer)
+    ctx.iface.setActiveLayer(layer)
+    layer.selectAll()
+    ctx.fields_layer = layer
+    dock = ctx.plugin.dock
+    dock.use_selection_button.click()
+    if not dock.shapes:
+        raise DemoError(f"no AOI geometry: {dock.geometry_info.text()}")
+    return dock.geometry_info.text() + (f" ({dock.geometry_notes.text()})" if dock.geometry_notes.text() else "")
+
+
+def step_fill_form(ctx: Demo) -> str:
+    """fill the form and search images within the AOI"""
+    dock = ctx.plugin.dock
+    dock.name_edit.setText(DEMO_AOI)
+    dock.description_edit.setText("Three fields north of Bengaluru, made by make demo")
+    dock.check_name()
+    dock.project_combo.setCurrentIndex(0)
+    for i in range(dock.satellite_combo.count()):
+        if "TD1" in dock.satellite_combo.itemText(i):
+            dock.satellite_combo.setCurrentIndex(i)
+            break
+    dock.search_button.click()
+    _dock_idle(ctx, 30, "the image search")
+    rows = dock.item_table.rowCount()
+    if rows == 0:
+        raise DemoError(f"the search found nothing: {dock.search_status.text()} {_problems(ctx)}")
+    sel = dock.item_table.selectionModel()
+    for row in range(min(3, rows)):
+        sel.select(dock.item_table.model().index(row, 0), sel.Select | sel.Rows)
+    return f"{dock.search_status.text()} {len(dock.item_table.selected_ids())} selected; {dock.name_status.text()}"
+
+
+def step_create_aoi(ctx: Demo) -> str:
+    """create the AOI, poll it, load its assets"""
+    dock = ctx.plugin.dock
+    dock.gpkg_folder = str(ctx.workdir / "gpkg")
+    ctx.panel_progress = []
+    dock.progress_bar.valueChanged.connect(ctx.panel_progress.append)
+    dock.create_button.click()
+    _wait(lambda: not dock.create_button.isEnabled(), 5, "the create flow to start")
+    _wait(lambda: dock.create_button.isEnabled() and not dock.tasks.tasks, 90, "create, poll and assets")
+    if not dock.last_result:
+        raise DemoError(f"no assets loaded: {dock.create_status.text()} {_problems(ctx)}")
+    res = dock.last_result
+    ctx.report["aoi"] = f"{res['aoi'].name} ({res['aoi'].aoi_id}), status {res['aoi'].status.value}"
+    ctx.report["assets"] = res["count"]
+    return f"{dock.create_status.text()} progress seen: {sorted(set(ctx.panel_progress))}"
+
+
+def step_reload_existing(ctx: Demo) -> str:
+    """load an existing AOI again from the list"""
+    dock = ctx.plugin.dock
+    dock.refresh_aois_button.click()
+    _dock_idle(ctx, 30, "the AOI list")
+    for row in range(dock.aoi_table.rowCount()):
+        if dock.aoi_table.item(row, 0).text() != DEMO_AOI and dock.aoi_table.item(row, 1).text() == "success":
+            dock.aoi_table.selectRow(row)
+            dock.load_aoi_button.click()
+            _dock_idle(ctx, 60, "the existing AOI's assets")
+            return dock.existing_status.text()
+    return "no other finished AOI to load"
+
+
+def step_render_map(ctx: Demo) -> str:
+    """render the AOI group to map.png"""
+    from qgis.core import QgsMapRendererParallelJob, QgsMapSettings, QgsProject, QgsRectangle
+    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtGui import QColor
+
+    res = ctx.plugin.dock.last_result
+    project = QgsProject.instance()
+    group_layers = [n.layer() for n in res["group"].findLayers()]
+    layers = [lyr for lyr in group_layers if lyr.customProperty("pixxel/role") == "boundary"]
+    layers += [ctx.fields_layer] + [lyr for lyr in group_layers if lyr not in layers]
+    settings = QgsMapSettings()
+    settings.setLayers(layers)
+    settings.setDestinationCrs(res["asset_layer"].crs())
+    settings.setTransformContext(project.transformContext())
+    extent = QgsRectangle(res["asset_layer"].extent())
+    extent.combineExtentWith(res["boundary_layer"].extent())
+    extent.scale(1.1)
+    settings.setExtent(extent)
+    settings.setOutputSize(QSize(1200, 900))
+    settings.setBackgroundColor(QColor("white"))
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    ctx.out.mkdir(parents=True, exist_ok=True)
+    path = ctx.out / "map.png"
+    if not job.renderedImage().save(str(path)):
+        raise DemoError(f"could not write {path}")
+    return f"{path} ({len(layers)} layers)"
+
+
+def step_write_gpkg(ctx: Demo) -> str:
+    """write the layers to pixxel_demo.gpkg"""
+    from pixxel_qgis.core import layers as player
+
+    res = ctx.plugin.dock.last_result
+    path = ctx.out / "pixxel_demo.gpkg"
+    if path.exists():
+        path.unlink()
+    tables = player.write_layers_to_gpkg(str(path), {"assets": res["asset_layer"], "aoi_boundary": res["boundary_layer"],
+                                                    "selected_fields": ctx.fields_layer})
+    return f"{path}: tables {', '.join(sorted(tables))}"
+
+
+def step_panel_png(ctx: Demo) -> str:
+    """save a picture of the panel"""
+    dock = ctx.plugin.dock
+    dock.setFloating(True)
+    dock.resize(460, 1400)
+    dock.widget().widget().adjustSize()
+    from qgis.core import QgsApplication
+
+    QgsApplication.processEvents()
+    path = ctx.out / "panel.png"
+    content = dock.widget().widget()  # the whole scroll area content, not only what fits
+    if not content.grab().save(str(path)):
+        raise DemoError(f"could not write {path}")
+    return str(path)
+
+
+def step_stop_simulator(ctx: Demo) -> str:
+    """stop the simulator"""
+    ctx.plugin.dock.shutdown()
+    sim, ctx.sim = ctx.sim, None
+    count = len(sim.request_log)
+    sim.stop()
+    ctx.report["simulator_requests"] = count
+    return f"{count} requests served"
+
+
 STEPS: list[Callable[[Demo], str]] = [
     step_start_qgis,
     step_load_plugin,
     step_open_panel,
+    step_start_simulator,
+    step_connect,
+    step_select_polygons,
+    step_fill_form,
+    step_create_aoi,
+    step_reload_existing,
+    step_render_map,
+    step_write_gpkg,
+    step_panel_png,
+    step_stop_simulator,
     step_write_report,
     step_unload_plugin,
 ]
@@ -165,6 +404,8 @@ def run(out: Path) -> int:
                     return 1
                 print(f"[{number}/{len(STEPS)}] {title}: {result} ({time.monotonic() - started:.1f} s)")
         finally:
+            if ctx.sim is not None:
+                ctx.sim.stop()
             if ctx.plugin is not None:
                 import qgis.utils
 
