@@ -508,3 +508,27 @@ def test_shutdown_cancels_and_removes_canvas_items(sim_factory, api_key, dock, b
     wait_until(lambda: not dock.tasks.tasks, 5, "tasks cancelled")
     assert band not in qgis_canvas.scene().items()
     assert dock._aoi_band is None and dock._fp_band is None
+
+
+def test_main_thread_never_waits_for_the_network(connected, simulator, bengaluru):
+    """A slow server (1.5 s per search) never blocks the event loop: the UI keeps ticking."""
+    from pixxel_simulator import Faults
+
+    dock = connected
+    bengaluru.selectAll()
+    click(dock.use_selection_button)
+    dock.satellite_combo.setCurrentIndex(0)
+    simulator.set_faults(Faults(latency_s=1.5, path_filter=r"^/v0/search"))
+    t0 = time.monotonic()
+    click(dock.search_button)
+    assert time.monotonic() - t0 < 0.3  # the click returned at once
+    assert not dock.search_button.isEnabled()  # busy, not frozen
+    gaps, last = [], time.monotonic()
+    while dock.tasks.tasks and time.monotonic() - t0 < 20:
+        QTest.qWait(20)
+        now = time.monotonic()
+        gaps.append(now - last)
+        last = now
+    assert time.monotonic() - t0 >= 1.4  # the request really was slow
+    assert max(gaps) < 0.3, max(gaps)
+    assert dock.search_button.isEnabled() and dock.item_table.rowCount() > 0

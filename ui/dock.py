@@ -98,6 +98,7 @@ class PixxelDockWidget(QgsDockWidget):
         self._fp_band: Optional[QgsRubberBand] = None
         self._build_ui()
         self._load_connection_fields()
+        self.visibilityChanged.connect(self._visibility_changed)
 
     # ================================================================================== UI building
     def _build_ui(self):
@@ -889,9 +890,11 @@ class PixxelDockWidget(QgsDockWidget):
         self._remove_band("_aoi_band")
         self._remove_band("_fp_band")
 
-    def closeEvent(self, event):  # noqa: N802
-        self._remove_band("_fp_band")
-        super().closeEvent(event)
+    def _visibility_changed(self, visible: bool):
+        """The canvas previews belong to the panel: hidden with it, shown again with it."""
+        for band in (self._aoi_band, self._fp_band):
+            if band is not None:
+                band.setVisible(bool(visible))
 
 
 def _qdate(d: QDate) -> dt.date:
