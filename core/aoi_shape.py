@@ -406,24 +406,28 @@ def _cap_vertices(poly, max_vertices: int, notes: List[str], fids: List[int]):
             f"{max_vertices:,} vertices the plugin sends. Fill small holes (Delete Holes) or use 'Convex hull'.",
             fids,
         )
-    # Start from a tolerance around a thousandth of the mean vertex spacing and grow it. Each step
-    # simplifies the previous result (fast: it shrinks quickly); the total deviation is at most the sum.
-    tol = max(float(shapely.length(poly)) / n0 * 1e-3, 1e-9)
-    current, total = poly, 0.0
+    # Find the tolerance with plain Douglas-Peucker (fast, no topology checks): halve it from the size of
+    # the shape while the result still fits in 90 % of the cap. Then simplify topology-preserving once
+    # with it (growing it if the preserved topology needs more vertices).
+    minx, miny, maxx, maxy = shapely.bounds(poly)
+    tol = max(math.hypot(maxx - minx, maxy - miny), 1e-9)
+    best = tol
+    while tol > 1e-9:
+        if count_vertices(shapely.simplify(poly, tol, preserve_topology=False)) > 0.9 * max_vertices:
+            break
+        best = tol
+        tol /= 2
     area0 = float(shapely.area(poly))
     for _ in range(_MAX_SIMPLIFY_STEPS):
-        cand = shapely.simplify(current, tol, preserve_topology=True)
-        total += tol
+        cand = shapely.simplify(poly, best, preserve_topology=True)
         if not cand.is_empty and count_vertices(cand) <= max_vertices:
             change = abs(float(shapely.area(cand)) - area0) / area0 * 100 if area0 > 0 else 0.0
             notes.append(
                 f"simplified from {n0:,} to {count_vertices(cand):,} vertices (limit {max_vertices:,}; "
-                f"tolerance {_deg_to_m_text(total)}, area changed by {change:.2f} %)"
+                f"tolerance {_deg_to_m_text(best)}, area changed by {change:.2f} %)"
             )
             return cand
-        if not cand.is_empty:
-            current = cand
-        tol *= _SIMPLIFY_GROWTH
+        best *= _SIMPLIFY_GROWTH
     raise GeometryRefused(
         "too_many_vertices",
         f"The AOI has {n0:,} vertices and could not be simplified below the {max_vertices:,} the plugin "
