@@ -1,0 +1,317 @@
+"""What both Pixxel algorithms share: connection parameters, connection resolution, error translation,
+the geometry adapter (Processing feature source -> core.aoi_shape.prepare_aoi) and AOI polling through
+the Processing feedback (core.tasks.PollAoiTask's own loop).
+
+Connection (resolved in ``prepareAlgorithm``, which QGIS runs on the main thread, so a master-password
+prompt never comes from a worker thread):
+
+- base URL: the ``BASE_URL`` parameter, else the ``PIXXEL_BASE_URL`` environment variable, else the URL
+  saved in the Pixxel panel (QgsSettings), else https://api.pixxel.space;
+- API key: the ``AUTHCFG`` parameter (an authentication configuration whose password is the key, e.g.
+  the panel's own "Pixxel API key" config), else the ``PIXXEL_API_KEY`` environment variable (meant for
+  qgis_process and CI), else the key saved in the Pixxel panel (QGIS authentication database).
+
+There is deliberately no plain-text API key parameter: Processing echoes parameter values into the log,
+the history, saved models and the qgis_process command line. Only the auth config *id* is ever a
+parameter value; the key is never written to feedback, logs or outputs.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from qgis.core import (
+    QgsAuthMethodConfig,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsCsException,
+    QgsFeatureRequest,
+    QgsGeometry,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingFeatureSource,
+    QgsProcessingParameterAuthConfig,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterString,
+    QgsWkbTypes,
+)
+
+from ..client.errors import CancelledError, PixxelError
+from ..core import connection
+from ..core.aoi_shape import GeometryRefused, prepare_aoi
+from ..core.tasks import CreateAoiTask, PollAoiTask, status_text
+
+BASE_URL = "BASE_URL"
+AUTHCFG = "AUTHCFG"
+ENV_API_KEY = "PIXXEL_API_KEY"
+ENV_BASE_URL = "PIXXEL_BASE_URL"
+WGS84 = "EPSG:4326"
+
+#: PollAoiTask keyword arguments (tests shorten the delays, as the panel's poll_options).
+POLL_OPTIONS: Dict[str, Any] = {"initial_delay": 1.0, "factor": 1.5, "max_delay": 10.0, "max_transient": 5}
+
+NO_KEY_MESSAGE = (
+    "No Pixxel API key is available. Save your key in the Pixxel panel (Connection section), or choose "
+    "an authentication configuration holding it in the 'Authentication' parameter, or (qgis_process, "
+    f"scripts) set the {ENV_API_KEY} environment variable."
+)
+
+CONNECTION_HELP = (
+    "<h3>Connection</h3><p>By default the algorithm uses the connection saved in the Pixxel panel (base URL "
+    "and API key). Under <i>Advanced parameters</i> you can override the <b>Base URL</b> and choose an "
+    "<b>Authentication</b> configuration whose password is the API key (the panel saves its key as the "
+    "configuration “Pixxel API key”). With qgis_process the key can also come from the "
+    f"<code>{ENV_API_KEY}</code> environment variable and the URL from <code>{ENV_BASE_URL}</code>. "
+    "The key itself is never a parameter value, so it never appears in the log, the history or a model.</p>"
+)
+
+
+# --------------------------------------------------------------------------------------------- errors
+
+
+def processing_error(exc: BaseException) -> QgsProcessingException:
+    """The panel's user-facing text for a client, geometry or connection error, as a Processing error."""
+    return QgsProcessingException(str(exc))
+
+
+USER_ERRORS = (PixxelError, GeometryRefused, connection.ConnectionSetupError)
+
+
+# --------------------------------------------------------------------------------------------- connection
+
+
+def connection_parameters() -> List[QgsProcessingParameterDefinition]:
+    base = QgsProcessingParameterString(BASE_URL, "Base URL (empty: the URL saved in the Pixxel panel)",
+                                        optional=True)
+    base.setHelp(
+        "The Pixxel API address, e.g. https://api.pixxel.space. Empty: the PIXXEL_BASE_URL environment "
+        "variable, else the URL saved in the Pixxel panel."
+    )
+    auth = QgsProcessingParameterAuthConfig(AUTHCFG, "Authentication (empty: the key saved in the Pixxel panel)",
+                                            optional=True)
+    auth.setHelp(
+        "An authentication configuration whose password is your Pixxel API key (method Basic; the panel "
+        "stores its key as “Pixxel API key”). Empty: the PIXXEL_API_KEY environment variable, else the key "
+        "saved in the Pixxel panel."
+    )
+    for p in (base, auth):
+        p.setFlags(p.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+    return [base, auth]
+
+
+def key_from_authcfg(authcfg: str) -> str:
+    """The API key (password field) of an auth config; raises QgsProcessingException with the fix."""
+    try:
+        am = connection._auth_manager()
+        if authcfg not in am.configIds():
+            raise QgsProcessingException(
+                f"The authentication configuration “{authcfg}” does not exist. Choose another one in the "
+                "'Authentication' parameter, or leave it empty to use the key saved in the Pixxel panel."
+            )
+        connection._ensure_master_password(am)
+    except connection.ConnectionSetupError as exc:
+        raise processing_error(exc) from None
+    cfg = QgsAuthMethodConfig()
+    ok = am.loadAuthenticationConfig(authcfg, cfg, True)
+    if isinstance(ok, tuple):  # some PyQt signatures return (bool, config)
+        ok, cfg = ok[0], ok[1]
+    key = (cfg.config("password") or "").strip() if ok else ""
+    if not key:
+        raise QgsProcessingException(
+            f"The authentication configuration “{authcfg}” could not be read or has no password. Store the "
+            "Pixxel API key as its password (method Basic), or leave 'Authentication' empty to use the key "
+            "saved in the Pixxel panel."
+        )
+    return key
+
+
+def resolve_connection(base_url: str = "", authcfg: str = "") -> Tuple[connection.Connection, str]:
+    """(Connection with the key, where the key came from). Raises QgsProcessingException."""
+    base_url = (base_url or "").strip() or os.environ.get(ENV_BASE_URL, "").strip()
+    authcfg = (authcfg or "").strip()
+    try:
+        if authcfg:
+            key, source = key_from_authcfg(authcfg), f"the authentication configuration {authcfg}"
+        elif os.environ.get(ENV_API_KEY, "").strip():
+            key, source = os.environ[ENV_API_KEY].strip(), f"the {ENV_API_KEY} environment variable"
+        else:
+            key, source = connection.load_connection(with_key=True).api_key, "the key saved in the Pixxel panel"
+        url = connection.normalize_base_url(base_url) if base_url else connection.stored_base_url()
+    except connection.ConnectionSetupError as exc:
+        raise processing_error(exc) from None
+    if not key:
+        raise QgsProcessingException(NO_KEY_MESSAGE)
+    return connection.Connection(url, key, authcfg or None), source
+
+
+class PixxelAlgorithm(QgsProcessingAlgorithm):
+    """Base: the connection parameters, connection resolution on the main thread, the client."""
+
+    def __init__(self):
+        super().__init__()
+        self._connection: Optional[connection.Connection] = None
+        self._connection_source = ""
+        self._connection_error: Optional[str] = None
+
+    def createInstance(self):  # noqa: N802 (name fixed by QGIS)
+        return type(self)()
+
+    def helpUrl(self):  # noqa: N802 (name fixed by QGIS)
+        return "https://github.com/pixxel-qgis/pixxel-qgis#processing-and-qgis_process"
+
+    def add_connection_parameters(self):
+        for p in connection_parameters():
+            self.addParameter(p)
+
+    def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802 (name fixed by QGIS)
+        base_url = self.parameterAsString(parameters, BASE_URL, context)
+        authcfg = self.parameterAsString(parameters, AUTHCFG, context)
+        # Resolved here (main thread: the auth database may ask for the master password), reported from
+        # processAlgorithm: QGIS replaces a prepare-time error with a generic text in the raised exception.
+        try:
+            self._connection, self._connection_source = resolve_connection(base_url, authcfg)
+        except QgsProcessingException as exc:
+            self._connection_error = exc.args[0] if exc.args else str(exc)
+        return True
+
+    def client(self, feedback):
+        conn = self._connection
+        if conn is None:
+            raise QgsProcessingException(self._connection_error or NO_KEY_MESSAGE)
+        feedback.pushInfo(f"Pixxel API: {conn.base_url} (key from {self._connection_source}).")
+        try:
+            return connection.make_client(conn)
+        except USER_ERRORS as exc:
+            raise processing_error(exc) from None
+
+
+# --------------------------------------------------------------------------------------------- geometry
+
+MODES = ("merge", "hull", "per_feature")
+MODE_LABELS = ("Merge into one polygon", "Convex hull", "One AOI per feature")
+
+
+def source_to_aoi_shapes(source: QgsProcessingFeatureSource, context, mode: str, feedback=None) -> list:
+    """Features of a Processing source -> AOI shapes, through core.aoi_shape.prepare_aoi (the panel's
+    geometry checks and repairs). Only the QGIS part is here: geometry type, CRS, reprojection to
+    EPSG:4326, curves to straight segments, QgsGeometry -> shapely. Raises GeometryRefused."""
+    import shapely
+
+    if source is None:
+        raise GeometryRefused("no_layer", "No input layer: choose a polygon layer.")
+    gtype = QgsWkbTypes.geometryType(source.wkbType())
+    if gtype not in (QgsWkbTypes.PolygonGeometry, QgsWkbTypes.UnknownGeometry):
+        kind = {QgsWkbTypes.PointGeometry: "point", QgsWkbTypes.LineGeometry: "line",
+                QgsWkbTypes.NullGeometry: "no"}.get(gtype, "non-polygon")
+        raise GeometryRefused(
+            "not_polygon_layer",
+            f"The input layer has {kind} geometries, but an AOI needs polygons: choose a polygon layer.",
+        )
+    crs = source.sourceCrs()
+    if not crs.isValid():
+        raise GeometryRefused(
+            "no_crs",
+            "The input layer has no coordinate reference system, so its features cannot be placed on the "
+            "Earth. Set its CRS in Layer Properties > Source.",
+        )
+    wgs84 = QgsCoordinateReferenceSystem(WGS84)
+    transform = None if crs == wgs84 else QgsCoordinateTransform(crs, wgs84, context.transformContext())
+    request = QgsFeatureRequest().setNoAttributes()
+    geoms, ids = [], []
+    # prepare_aoi repairs invalid polygons itself: do not let Processing drop or refuse them first.
+    for feature in source.getFeatures(request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks):
+        if feedback is not None and feedback.isCanceled():
+            raise CancelledError("Cancelled")
+        ids.append(feature.id())
+        g = feature.geometry()
+        if g is None or g.isNull():
+            geoms.append(None)
+            continue
+        g = QgsGeometry(g)
+        if QgsWkbTypes.isCurvedType(g.wkbType()):
+            g = QgsGeometry(g.constGet().segmentize())
+        if transform is not None:
+            try:
+                g.transform(transform)
+            except QgsCsException as exc:
+                raise GeometryRefused(
+                    "transform_failed",
+                    f"Feature {feature.id()} could not be converted from {crs.authid() or crs.description()} "
+                    f"to WGS 84 ({exc}). Check the layer's CRS.",
+                    [feature.id()],
+                ) from None
+        geoms.append(shapely.from_wkb(bytes(g.asWkb())))
+    return prepare_aoi(geoms, mode, feature_ids=ids)
+
+
+# --------------------------------------------------------------------------------------------- validation
+
+
+def check_uuid(value: str, what: str, where: str) -> str:
+    value = (value or "").strip()
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise QgsProcessingException(
+            f"“{value}” is not a valid {what} id (a UUID such as ce5dcc14-8291-4b0c-a278-8c05ec426d22). {where}"
+        ) from None
+
+
+def split_ids(text: str) -> List[str]:
+    return [p.strip() for p in (text or "").replace("\n", ",").replace(";", ",").split(",") if p.strip()]
+
+
+# --------------------------------------------------------------------------------------------- tasks in Processing
+
+
+class _FeedbackMixin:
+    """Runs a core.tasks task's ``work()`` inline: cancel and progress go through the Processing feedback."""
+
+    def _bind(self, feedback, progress_range: Tuple[float, float] = (0.0, 100.0)):
+        self._feedback = feedback
+        self._range = progress_range
+
+    def isCanceled(self):  # noqa: N802 (QgsTask API shadowed on purpose)
+        return self._feedback.isCanceled()
+
+    def setProgress(self, progress):  # noqa: N802
+        lo, hi = self._range
+        self._feedback.setProgress(lo + (hi - lo) * max(0.0, min(100.0, float(progress))) / 100.0)
+
+
+class _InlineCreate(_FeedbackMixin, CreateAoiTask):
+    pass
+
+
+class _InlinePoll(_FeedbackMixin, PollAoiTask):
+    pass
+
+
+def create_aoi(client, payload, feedback):
+    """core.tasks.CreateAoiTask's work (name check, duplicate-safe create) in the algorithm's thread."""
+    task = _InlineCreate(client, payload)
+    task._bind(feedback)
+    return task.work()
+
+
+def wait_for_aoi(client, aoi, feedback, progress_range: Tuple[float, float] = (0.0, 100.0),
+                 timeout_s: Optional[float] = None, on_update: Optional[Callable[[Any], None]] = None):
+    """Poll until success/failed/partial_success with core.tasks.PollAoiTask's backoff and transient
+    retries; progress and cancel through ``feedback``. Raises CancelledError when cancelled."""
+    if status_text(aoi.status) in ("success", "failed", "partial_success"):
+        return aoi
+    name = aoi.name or aoi.aoi_id
+    task = _InlinePoll(client, aoi.aoi_id, name, timeout_s=timeout_s, **POLL_OPTIONS)
+    task._bind(feedback, progress_range)
+
+    def update(a):
+        feedback.setProgressText(f"“{a.name or name}”: {status_text(a.status)}, {int(a.progress or 0)}%")
+        if on_update is not None:
+            on_update(a)
+
+    task.aoiUpdated.connect(update)
+    task.statusMessage.connect(feedback.pushInfo)
+    return task.work()
+
