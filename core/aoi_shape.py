@@ -455,16 +455,32 @@ def _to_single_polygon(geom, fids: List[int], notes: List[str], what: str):
     raise NeedsChoice(int(big.sum()), fids)
 
 
-def _finish(poly, fids: List[int], notes: List[str], max_vertices: int) -> AoiShape:
-    """One Polygon -> AoiShape: width check, vertex cap, 1 cm grid, orientation, area checks."""
+def _finish(poly, fids: List[int], notes: List[str], max_vertices: int, split_ok: bool = False) -> List[AoiShape]:
+    """One Polygon -> AoiShape(s): width check, vertex cap, 1 cm grid, orientation, area checks.
+
+    Snapping to the grid can split a polygon at a very narrow neck: with ``split_ok`` each part becomes
+    an AOI, otherwise :class:`NeedsChoice` is raised.
+    """
     notes = list(notes)
     _check_width(poly, fids)
     poly = _cap_vertices(poly, max_vertices, notes, fids)
     if not poly.is_valid:
         poly = _to_single_polygon(shapely.make_valid(poly), fids, notes, "simplification")
     # Snap to the grid of the coordinates sent; GEOS keeps the result valid (may collapse slivers).
-    snapped = shapely.set_precision(poly, _GRID)
-    poly = _to_single_polygon(snapped, fids, notes, "rounding coordinates to 7 decimals")
+    with np.errstate(all="ignore"):  # GEOS may raise harmless floating-point flags
+        snapped = shapely.set_precision(poly, _GRID)
+    try:
+        pieces = [_to_single_polygon(snapped, fids, notes, "rounding coordinates to 7 decimals")]
+    except NeedsChoice:
+        if not split_ok:
+            raise
+        parts = _polygon_parts(snapped)
+        notes.append(f"rounding coordinates to 7 decimals split the polygon into {len(parts)} parts")
+        pieces = list(parts)
+    return [_shape_of(piece, fids, notes) for piece in pieces]
+
+
+def _shape_of(poly, fids: List[int], notes: List[str]) -> AoiShape:
     if hasattr(shapely, "orient_polygons"):
         poly = shapely.orient_polygons(poly, exterior_cw=False)
     else:  # shapely < 2.1
@@ -472,21 +488,18 @@ def _finish(poly, fids: List[int], notes: List[str], max_vertices: int) -> AoiSh
 
         poly = orient(poly, sign=1.0)
     area = _check_area(poly, fids)
-
-    rings = shapely.get_rings(poly)  # exterior first, then the holes
     coordinates = []
-    for ring in rings:
+    for ring in shapely.get_rings(poly):  # exterior first, then the holes
         xy = np.round(shapely.get_coordinates(ring), COORD_DECIMALS)
         if len(xy) < 4:  # an empty hole: nothing to send
             continue
         xy[-1] = xy[0]
         coordinates.append(xy.tolist())
-    geojson = {"type": "Polygon", "coordinates": coordinates}
     return AoiShape(
-        geojson=geojson,
+        geojson={"type": "Polygon", "coordinates": coordinates},
         area_km2=area / 1e6,
         vertex_count=sum(len(r) for r in coordinates),
-        notes=notes,
+        notes=list(notes),
         source_feature_ids=list(fids),
     )
 
@@ -539,14 +552,14 @@ def prepare_aoi(
                 pieces = _polygon_parts(merged)
                 extra = [f"feature {fid} has {len(pieces)} separate parts: one AOI per part"] if len(pieces) > 1 else []
                 for piece in pieces:
-                    out.append(_finish(piece, [fid], base_notes + extra, max_vertices))
+                    out.extend(_finish(piece, [fid], base_notes + extra, max_vertices, split_ok=True))
             return out
         all_parts = np.concatenate(parts_per_input)
         if mode == "hull":
             hull = shapely.convex_hull(shapely.multipolygons(all_parts))
             note = f"convex hull of {len(ids)} feature(s): holes and concavities are not kept"
             poly = _to_single_polygon(hull, ids, base_notes, "taking the convex hull")
-            return [_finish(poly, ids, base_notes + [note], max_vertices)]
+            return _finish(poly, ids, base_notes + [note], max_vertices)
         merged = shapely.union_all(all_parts) if len(all_parts) > 1 else all_parts[0]
         pieces = _polygon_parts(merged)
         if len(pieces) > 1:
@@ -554,7 +567,7 @@ def prepare_aoi(
         if len(pieces) == 0:
             raise GeometryRefused("too_small", "The merged selection has no area (0 m²).", ids)
         extra = [f"merged {len(ids)} features into one polygon"] if len(ids) > 1 else []
-        return [_finish(pieces[0], ids, base_notes + extra, max_vertices)]
+        return _finish(pieces[0], ids, base_notes + extra, max_vertices)
     except GeometryRefused:
         raise
     except (GEOSException, ValueError, FloatingPointError) as exc:  # last resort: never crash
