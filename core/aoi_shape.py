@@ -507,6 +507,7 @@ def _shape_of(poly, fids: List[int], notes: List[str]) -> AoiShape:
 # --------------------------------------------------------------------------------------------- entry point
 
 
+@np.errstate(all="ignore")  # GEOS can raise harmless floating-point flags on odd input
 def prepare_aoi(
     geoms: Iterable,
     mode: str = "merge",

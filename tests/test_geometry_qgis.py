@@ -116,7 +116,8 @@ def test_file_layers(qgis_new_project, tmp_path, driver, ext):
     path = str(tmp_path / f"aoi.{ext}")
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = driver
-    err = QgsVectorFileWriter.writeAsVectorFormatV2(mem, path, QgsCoordinateTransformContext(), options)
+    write = getattr(QgsVectorFileWriter, "writeAsVectorFormatV3", QgsVectorFileWriter.writeAsVectorFormatV2)
+    err = write(mem, path, QgsCoordinateTransformContext(), options)
     assert err[0] == QgsVectorFileWriter.NoError, err
     layer = QgsVectorLayer(path, f"file {ext}", "ogr")
     assert layer.isValid() and layer.featureCount() == 2
