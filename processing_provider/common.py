@@ -1,6 +1,6 @@
 """What both Pixxel algorithms share: connection parameters, connection resolution, error translation,
-the geometry adapter (Processing feature source -> core.aoi_shape.prepare_aoi) and AOI polling through
-the Processing feedback (core.tasks.PollAoiTask's own loop).
+the input layer + selection for the panel's geometry step (core.geometry.selected_polygons_to_aoi), and
+AOI creation/polling through the Processing feedback (core.tasks.CreateAoiTask / PollAoiTask's own code).
 
 Connection (resolved in ``prepareAlgorithm``, which QGIS runs on the main thread, so a master-password
 prompt never comes from a worker thread):
@@ -24,23 +24,17 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from qgis.core import (
     QgsAuthMethodConfig,
-    QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
-    QgsCsException,
-    QgsFeatureRequest,
-    QgsGeometry,
     QgsProcessingAlgorithm,
     QgsProcessingException,
-    QgsProcessingFeatureSource,
+    QgsProcessingFeatureSourceDefinition,
     QgsProcessingParameterAuthConfig,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterString,
-    QgsWkbTypes,
 )
 
-from ..client.errors import CancelledError, PixxelError
+from ..client.errors import PixxelError
 from ..core import connection
-from ..core.aoi_shape import GeometryRefused, prepare_aoi
+from ..core.aoi_shape import GeometryRefused
 from ..core.tasks import CreateAoiTask, PollAoiTask, status_text
 
 BASE_URL = "BASE_URL"
@@ -153,7 +147,7 @@ class PixxelAlgorithm(QgsProcessingAlgorithm):
         super().__init__()
         self._connection: Optional[connection.Connection] = None
         self._connection_source = ""
-        self._connection_error: Optional[str] = None
+        self._prepare_error: Optional[str] = None
 
     def createInstance(self):  # noqa: N802 (name fixed by QGIS)
         return type(self)()
@@ -168,18 +162,30 @@ class PixxelAlgorithm(QgsProcessingAlgorithm):
     def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802 (name fixed by QGIS)
         base_url = self.parameterAsString(parameters, BASE_URL, context)
         authcfg = self.parameterAsString(parameters, AUTHCFG, context)
-        # Resolved here (main thread: the auth database may ask for the master password), reported from
-        # processAlgorithm: QGIS replaces a prepare-time error with a generic text in the raised exception.
+        # Main thread: the auth database may ask for the master password, and subclasses read project
+        # layers here. Errors are raised again from processAlgorithm (check_prepared), because QGIS replaces
+        # a prepare-time error with a generic text in the exception that processing.run raises.
         try:
             self._connection, self._connection_source = resolve_connection(base_url, authcfg)
+            self.prepare_inputs(parameters, context, feedback)
+        except USER_ERRORS as exc:
+            self._prepare_error = str(exc)
         except QgsProcessingException as exc:
-            self._connection_error = exc.args[0] if exc.args else str(exc)
+            self._prepare_error = exc.args[0] if exc.args else str(exc)
         return True
 
+    def prepare_inputs(self, parameters, context, feedback):
+        """Subclasses: main-thread preparation (layers, selections). Raise QgsProcessingException."""
+
+    def check_prepared(self):
+        if self._prepare_error is not None:
+            raise QgsProcessingException(self._prepare_error)
+
     def client(self, feedback):
+        self.check_prepared()
         conn = self._connection
-        if conn is None:
-            raise QgsProcessingException(self._connection_error or NO_KEY_MESSAGE)
+        if conn is None:  # pragma: no cover - prepareAlgorithm always runs first
+            raise QgsProcessingException(NO_KEY_MESSAGE)
         feedback.pushInfo(f"Pixxel API: {conn.base_url} (key from {self._connection_source}).")
         try:
             return connection.make_client(conn)
@@ -193,57 +199,27 @@ MODES = ("merge", "hull", "per_feature")
 MODE_LABELS = ("Merge into one polygon", "Convex hull", "One AOI per feature")
 
 
-def source_to_aoi_shapes(source: QgsProcessingFeatureSource, context, mode: str, feedback=None) -> list:
-    """Features of a Processing source -> AOI shapes, through core.aoi_shape.prepare_aoi (the panel's
-    geometry checks and repairs). Only the QGIS part is here: geometry type, CRS, reprojection to
-    EPSG:4326, curves to straight segments, QgsGeometry -> shapely. Raises GeometryRefused."""
-    import shapely
+def input_layer_and_selection(alg, parameters, name, context):
+    """(vector layer, selected features only) of a feature-source parameter: a project layer, a file path
+    (qgis_process) or a QgsProcessingFeatureSourceDefinition with the 'Selected features only' box."""
+    value = parameters.get(name)
+    selected_only = False
+    if isinstance(value, QgsProcessingFeatureSourceDefinition):  # parameterAsVectorLayer (3.22) wants the source
+        selected_only = bool(value.selectedFeaturesOnly)
+        parameters = dict(parameters)
+        source = value.source.valueAsString(context.expressionContext())
+        parameters[name] = source[0] if isinstance(source, tuple) else source
+    layer = alg.parameterAsVectorLayer(parameters, name, context)
+    return layer, selected_only
 
-    if source is None:
-        raise GeometryRefused("no_layer", "No input layer: choose a polygon layer.")
-    gtype = QgsWkbTypes.geometryType(source.wkbType())
-    if gtype not in (QgsWkbTypes.PolygonGeometry, QgsWkbTypes.UnknownGeometry):
-        kind = {QgsWkbTypes.PointGeometry: "point", QgsWkbTypes.LineGeometry: "line",
-                QgsWkbTypes.NullGeometry: "no"}.get(gtype, "non-polygon")
-        raise GeometryRefused(
-            "not_polygon_layer",
-            f"The input layer has {kind} geometries, but an AOI needs polygons: choose a polygon layer.",
-        )
-    crs = source.sourceCrs()
-    if not crs.isValid():
-        raise GeometryRefused(
-            "no_crs",
-            "The input layer has no coordinate reference system, so its features cannot be placed on the "
-            "Earth. Set its CRS in Layer Properties > Source.",
-        )
-    wgs84 = QgsCoordinateReferenceSystem(WGS84)
-    transform = None if crs == wgs84 else QgsCoordinateTransform(crs, wgs84, context.transformContext())
-    request = QgsFeatureRequest().setNoAttributes()
-    geoms, ids = [], []
-    # prepare_aoi repairs invalid polygons itself: do not let Processing drop or refuse them first.
-    for feature in source.getFeatures(request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks):
-        if feedback is not None and feedback.isCanceled():
-            raise CancelledError("Cancelled")
-        ids.append(feature.id())
-        g = feature.geometry()
-        if g is None or g.isNull():
-            geoms.append(None)
-            continue
-        g = QgsGeometry(g)
-        if QgsWkbTypes.isCurvedType(g.wkbType()):
-            g = QgsGeometry(g.constGet().segmentize())
-        if transform is not None:
-            try:
-                g.transform(transform)
-            except QgsCsException as exc:
-                raise GeometryRefused(
-                    "transform_failed",
-                    f"Feature {feature.id()} could not be converted from {crs.authid() or crs.description()} "
-                    f"to WGS 84 ({exc}). Check the layer's CRS.",
-                    [feature.id()],
-                ) from None
-        geoms.append(shapely.from_wkb(bytes(g.asWkb())))
-    return prepare_aoi(geoms, mode, feature_ids=ids)
+
+def aoi_shapes(layer, selected_only: bool, mode: str) -> list:
+    """The panel's geometry step, unchanged: core.geometry.selected_polygons_to_aoi (layer checks,
+    reprojection to EPSG:4326, curves, Z/M, then core.aoi_shape.prepare_aoi). Raises GeometryRefused.
+    Main thread only (it reads the layer and its selection): called from prepareAlgorithm."""
+    from ..core import geometry
+
+    return geometry.selected_polygons_to_aoi(layer, mode=mode, selected_only=selected_only)
 
 
 # --------------------------------------------------------------------------------------------- validation

@@ -48,6 +48,7 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
     STATUS = "STATUS"
 
     _styler = None  # the post-processor must outlive processAlgorithm
+    _shapes: list = []  # AOI shapes (EPSG:4326) made in prepareAlgorithm
 
     def name(self):
         return "createaoi"
@@ -117,6 +118,16 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
         self.addOutput(QgsProcessingOutputString(self.AOI_IDS, "AOI ids (comma-separated)"))
         self.addOutput(QgsProcessingOutputString(self.STATUS, "Final status"))
 
+    # ------------------------------------------------------------------ prepare (main thread)
+    def prepare_inputs(self, parameters, context, feedback):
+        """The panel's geometry step on the input layer (reads the layer and its selection: main thread)."""
+        self._shapes = []
+        layer, selected_only = common.input_layer_and_selection(self, parameters, self.INPUT, context)
+        if layer is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        mode = common.MODES[self.parameterAsEnum(parameters, self.MODE, context)]
+        self._shapes = common.aoi_shapes(layer, selected_only, mode)
+
     # ------------------------------------------------------------------ run (worker thread)
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (name fixed by QGIS)
         from ..client.models import AOICreate, Polygon
@@ -139,18 +150,9 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
         if not item_ids:
             raise QgsProcessingException(
                 "Give at least one catalogue item id (search images in the Pixxel panel and copy their ids).")
-        mode = common.MODES[self.parameterAsEnum(parameters, self.MODE, context)]
         max_wait = self.parameterAsDouble(parameters, self.MAX_WAIT, context)
 
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
-        try:
-            shapes = common.source_to_aoi_shapes(source, context, mode, feedback)
-        except CancelledError:
-            raise QgsProcessingException("Cancelled before the AOI was created.") from None
-        except common.USER_ERRORS as exc:
-            raise common.processing_error(exc) from None
+        shapes = self._shapes
         for shape in shapes:
             feedback.pushInfo(f"AOI geometry: {shape.area_km2:,.3f} km², {shape.vertex_count} vertices"
                               + (f" ({'; '.join(shape.notes)})" if shape.notes else ""))

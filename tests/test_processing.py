@@ -232,8 +232,18 @@ def test_point_layer_is_refused_clearly(provider, simulator, api_key, no_env, mo
     QgsProject.instance().addMapLayer(layer)
     with pytest.raises(QgsProcessingException) as err:
         run("pixxel:createaoi", create_params(layer, simulator, "points"))
-    assert "polygon" in str(err.value).lower()
+    assert "Layer 'pts' is a point layer; an AOI needs polygons" in str(err.value)  # the panel's text
     assert simulator.aois() == []
+
+
+def test_selected_only_without_a_selection_says_so(provider, simulator, api_key, no_env, monkeypatch):
+    monkeypatch.setenv("PIXXEL_API_KEY", api_key)
+    layer = polygon_layer()
+    layer.removeSelection()
+    params = create_params(layer, simulator, "nothing",
+                           INPUT=QgsProcessingFeatureSourceDefinition(layer.id(), selectedFeaturesOnly=True))
+    with pytest.raises(QgsProcessingException, match="Nothing selected in layer 'fields'"):
+        run("pixxel:createaoi", params)
 
 
 def test_separate_polygons_in_merge_mode_ask_for_a_choice(provider, simulator, api_key, no_env, monkeypatch):
