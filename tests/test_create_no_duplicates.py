@@ -1,0 +1,84 @@
+"""Create under faults, 200 times (issue 9): zero duplicate AOIs and zero lost AOIs on the simulator.
+
+Each create meets one fault on its POST, in rotation:
+- lost response: the AOI is committed, then the connection is dropped without an answer;
+- 5xx: the POST is refused (nothing committed) once or twice before it goes through;
+- timeout: the AOI is committed, then the response body stalls past the client's read timeout;
+- reset: the connection is reset before the request is processed (nothing committed);
+- none: a plain create, so faulted and clean creates interleave.
+Afterwards every requested name exists exactly once, nothing else exists, and every create returned the
+AOI the simulator holds under that name.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import pytest
+from pixxel_qgis.client import AOICreate, PixxelClient, SatelliteRef, SearchQuery
+
+pytest.importorskip("pixxel_simulator")
+from pixxel_simulator import Faults  # noqa: E402
+
+TD2 = "0005c5bb-0bd2-4c80-9393-4a808341c54c"
+PROJECT = "ce5dcc14-8291-4b0c-a278-8c05ec426d22"
+BLR = {"type": "Polygon", "coordinates": [[[77.4, 12.8], [77.8, 12.8], [77.8, 13.2], [77.4, 13.2], [77.4, 12.8]]]}
+N = 200
+POST = dict(path_filter=r"^/v0/aois$", methods=frozenset({"POST"}))
+ROTATION = [
+    ("lost_response", Faults(lose_create_response=1, **POST)),
+    ("5xx", Faults(error_burst=1, error_status=500, **POST)),
+    ("timeout", Faults(slow_body_s=0.4, slow_bodies=1, **POST)),
+    ("reset", Faults(resets=1, **POST)),
+    ("5xx_twice", Faults(error_burst=2, error_status=503, **POST)),
+    ("none", Faults()),
+]
+
+
+def test_200_creates_under_rotating_faults(sim_factory, api_key):
+    sim = sim_factory(aoi_duration_s=0.0, asset_count=0)
+    client = PixxelClient(api_key, base_url=sim.url, timeout=0.15, retry_budget_s=2.0, backoff_base_s=0.005,
+                          backoff_max_s=0.02, create_attempts=4, create_lookups=3)
+    q = SearchQuery(start_date="2020-01-01T00:00:00Z", end_date="2030-01-01T00:00:00Z",
+                    satellites=[SatelliteRef(collection_id="pixxel-td2-l2a", satellite_id=TD2)], geometry=BLR,
+                    limit=3)
+    items = [it.id for it in client.iter_search(q, max_items=2)]
+    assert items
+
+    returned = {}
+    faults_seen = Counter()
+    started = time.monotonic()
+    for i in range(N):
+        kind, faults = ROTATION[i % len(ROTATION)]
+        sim.set_faults(faults)
+        name = f"dup-check-{i:03d}"
+        body = AOICreate(name=name, description=kind, satellite_id=TD2, project_id=PROJECT, geometry=BLR,
+                         item_ids=items)
+        aoi = client.create_aoi(body)
+        assert aoi.name == name
+        returned[name] = aoi.aoi_id
+        left = sim.faults_remaining()
+        # the planned fault really happened (it was consumed by this create)
+        assert all(left[k] in (0, None) for k in ("resets", "error_burst", "lose_create_response")), (kind, left)
+        if kind == "timeout":
+            assert left["slow_bodies"] == 0
+        faults_seen[kind] += 1
+    sim.set_faults(Faults())
+    elapsed = time.monotonic() - started
+
+    names = [a["name"] for a in sim.aois()]
+    counts = Counter(names)
+    duplicates = {n: c for n, c in counts.items() if c > 1}
+    assert not duplicates, duplicates
+    requested = {f"dup-check-{i:03d}" for i in range(N)}
+    assert set(names) == requested, (sorted(requested - set(names))[:5], sorted(set(names) - requested)[:5])
+    assert len(names) == N
+    assert sim.create_count == N
+    by_name = {a["name"]: a["aoi_id"] for a in sim.aois()}
+    assert returned == by_name  # each create returned the AOI that exists, not a phantom
+    statuses = Counter(s for m, p, s in sim.request_log if m == "POST" and p == "/v0/aois")
+    assert statuses[0] >= N // len(ROTATION) * 2  # lost responses and resets really dropped connections
+    assert set(faults_seen) == {k for k, _ in ROTATION}
+    client.close()
+    assert elapsed < 120
