@@ -181,6 +181,16 @@ class PixxelAlgorithm(QgsProcessingAlgorithm):
         if self._prepare_error is not None:
             raise QgsProcessingException(self._prepare_error)
 
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (name fixed by QGIS)
+        client = self.client(feedback)
+        try:
+            return self.run_with_client(client, parameters, context, feedback)
+        finally:
+            client.close()
+
+    def run_with_client(self, client, parameters, context, feedback):  # pragma: no cover - abstract
+        raise NotImplementedError
+
     def client(self, feedback):
         self.check_prepared()
         conn = self._connection

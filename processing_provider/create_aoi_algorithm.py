@@ -129,12 +129,11 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
         self._shapes = common.aoi_shapes(layer, selected_only, mode)
 
     # ------------------------------------------------------------------ run (worker thread)
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (name fixed by QGIS)
+    def run_with_client(self, client, parameters, context, feedback):
         from ..client.models import AOICreate, Polygon
         from ..core import layers
         from ..core.asset_fields import aoi_fields
 
-        client = self.client(feedback)
         name = self.parameterAsString(parameters, self.NAME, context).strip()
         if not name:
             raise QgsProcessingException("Enter a name for the AOI.")

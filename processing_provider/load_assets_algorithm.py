@@ -67,11 +67,10 @@ class LoadAssetsAlgorithm(common.PixxelAlgorithm):
         self.addOutput(QgsProcessingOutputString(self.STATUS, "AOI status"))
 
     # ------------------------------------------------------------------ run (worker thread)
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (name fixed by QGIS)
+    def run_with_client(self, client, parameters, context, feedback):
         from ..core import layers
         from ..core.asset_fields import asset_fields
 
-        client = self.client(feedback)
         aoi_id = self.parameterAsString(parameters, self.AOI_ID, context).strip()
         if not aoi_id:
             raise QgsProcessingException("Enter the AOI id (e.g. the AOI_ID output of 'Create AOI from features').")

@@ -1,0 +1,155 @@
+"""Both Pixxel algorithms from the command line: qgis_process against the simulator.
+
+Debian's /usr/bin/qgis_process wrapper passes QGIS_OPTS from /etc/default/qgis (``--noversioncheck``),
+which qgis_process 3.22 refuses, so the real binary ``qgis_process.bin`` is called with QGIS_OPTS cleared.
+QGIS runs in a throw-away profile (QGIS_CUSTOM_CONFIG_PATH) where the plugin folder is a symlink to
+this clone and is enabled in QGIS3.ini; QGIS's own Python gets the venv's packages (pydantic, shapely)
+through PYTHONPATH. The API key comes from PIXXEL_API_KEY, never from the command line.
+
+GEOS clash: the qgis_process (and qgis) executable links the system libgeos_c (3.11 on Debian 12) with
+global symbols, so a shapely wheel (bundling GEOS 3.12+) resolves most GEOS calls to the system library
+and the newer ones to its own, and aborts ("free(): invalid size" in orient_polygons). Importing shapely
+with RTLD_DEEPBIND before anything else fixes it; until the plugin does that itself (deps.py), the main
+test preloads shapely so through a sitecustomize module, and the strict xfail test below shows the crash.
+"""
+
+import json
+import os
+import shutil
+import site
+import subprocess
+from pathlib import Path
+
+import pytest
+
+PROJECT_ID = "ce5dcc14-8291-4b0c-a278-8c05ec426d22"
+TD2_ID = "0005c5bb-0bd2-4c80-9393-4a808341c54c"
+ITEM_ID = "TD2_000650_20230404_L2A_20240405_01001067"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _qgis_process_bin():
+    for path in ("/usr/bin/qgis_process.bin", "/usr/lib/qgis/qgis_process.bin", shutil.which("qgis_process.bin")):
+        if path and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+QGIS_PROCESS = _qgis_process_bin()
+pytestmark = pytest.mark.skipif(
+    QGIS_PROCESS is None,
+    reason="qgis_process.bin is not installed (Debian package 'qgis': apt-get install --no-install-recommends qgis)",
+)
+
+
+@pytest.fixture
+def profile(tmp_path):
+    """A QGIS config dir whose default profile has the plugin installed (symlink) and enabled."""
+    root = tmp_path / "qgis-config"
+    default = root / "profiles" / "default"
+    plugins = default / "python" / "plugins"
+    plugins.mkdir(parents=True)
+    (plugins / "pixxel_qgis").symlink_to(REPO, target_is_directory=True)
+    (default / "QGIS").mkdir()
+    (default / "QGIS" / "QGIS3.ini").write_text("[PythonPlugins]\npixxel_qgis=true\n")
+    return root
+
+
+_PRELOAD = """\
+import os, sys
+_flags = sys.getdlopenflags()
+sys.setdlopenflags(_flags | os.RTLD_DEEPBIND)
+try:
+    import shapely, shapely.geometry  # bind shapely's extension modules to the GEOS its wheel ships
+except ImportError:
+    pass
+finally:
+    sys.setdlopenflags(_flags)
+"""
+
+
+def _env(profile, api_key, preload_shapely=True):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIXXEL_", "QGIS_OPTS"))}
+    paths = [site.getsitepackages()[0]] + [p for p in [env.get("PYTHONPATH")] if p]
+    if preload_shapely:
+        preload = profile / "preload"
+        preload.mkdir(exist_ok=True)
+        (preload / "sitecustomize.py").write_text(_PRELOAD)
+        paths.insert(0, str(preload))
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        QGIS_CUSTOM_CONFIG_PATH=str(profile),
+        PIXXEL_API_KEY=api_key,
+        PYTHONPATH=os.pathsep.join(paths),
+    )
+    return env
+
+
+def qgis_process(profile, api_key, *args, timeout=120, preload_shapely=True):
+    proc = subprocess.run(
+        [QGIS_PROCESS, "--json", "run", *args], env=_env(profile, api_key, preload_shapely), cwd=str(profile),
+        capture_output=True, text=True, timeout=timeout,
+    )
+    out = proc.stdout
+    assert api_key not in out and api_key not in proc.stderr  # the key never reaches the output
+    assert proc.returncode == 0, f"qgis_process failed ({proc.returncode}):\n{out[-3000:]}\n{proc.stderr[-3000:]}"
+    return json.loads(out[out.index("{"):])
+
+
+def _square_geojson(path: Path):
+    lon, lat, d = 75.0, 12.6, 0.02  # about 2 km
+    ring = [[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]
+    path.write_text(json.dumps({
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {"name": "field"},
+                      "geometry": {"type": "Polygon", "coordinates": [ring]}}],
+    }))
+    return path
+
+
+def _create_args(src, sim, name, boundary):
+    return (
+        "pixxel:createaoi",
+        f"--INPUT={src}", f"--NAME={name}", "--DESCRIPTION=command line",
+        f"--PROJECT_ID={PROJECT_ID}", f"--SATELLITE_ID={TD2_ID}", "--PROVIDER=0", f"--ITEM_IDS={ITEM_ID}",
+        f"--BASE_URL={sim.url}", f"--BOUNDARY={boundary}",
+    )
+
+
+def test_create_aoi_then_load_assets_with_qgis_process(profile, sim_factory, api_key, tmp_path):
+    sim = sim_factory(aoi_duration_s=1.0, asset_count=20)
+    src = _square_geojson(tmp_path / "field.geojson")
+    boundary = tmp_path / "boundary.gpkg"
+
+    created = qgis_process(profile, api_key, *_create_args(src, sim, "from-qgis-process", boundary))
+    results = created["results"]
+    aoi_id = results["AOI_ID"]
+    assert results["STATUS"] == "success"
+    assert [(a["aoi_id"], a["name"], a["status"]) for a in sim.aois()] == [(aoi_id, "from-qgis-process", "success")]
+    assert boundary.exists()
+
+    # Load with the base URL from the profile's stored plugin settings (key still from the environment).
+    ini = profile / "profiles" / "default" / "QGIS" / "QGIS3.ini"
+    ini.write_text(ini.read_text() + f"\n[pixxel]\nbase_url={sim.url}\n")
+    assets = tmp_path / "assets.gpkg"
+    loaded = qgis_process(profile, api_key, "pixxel:loadassets", f"--AOI_ID={aoi_id}", f"--OUTPUT={assets}")
+    assert loaded["results"]["COUNT"] == 20
+    assert loaded["results"]["STATUS"] == "success"
+
+    from qgis.core import QgsVectorLayer
+
+    layer = QgsVectorLayer(str(assets), "assets", "ogr")
+    assert layer.isValid() and layer.featureCount() == 20
+    assert {f["aoi_id"] for f in layer.getFeatures()} == {aoi_id}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="GEOS clash: inside the QGIS executable a shapely wheel aborts in orient_polygons unless shapely "
+    "is first imported with RTLD_DEEPBIND (deps.py). When this passes, remove this marker and the preload.",
+)
+def test_create_aoi_in_qgis_process_without_the_shapely_preload(profile, simulator, api_key, tmp_path):
+    src = _square_geojson(tmp_path / "field.geojson")
+    results = qgis_process(profile, api_key, *_create_args(src, simulator, "no-preload", tmp_path / "b.gpkg"),
+                           preload_shapely=False)["results"]
+    assert results["STATUS"] == "success"
