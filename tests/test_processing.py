@@ -28,20 +28,30 @@ ITEM_ID = "TD2_000650_20230404_L2A_20240405_01001067"
 
 
 @pytest.fixture(scope="module")
-def provider(qgis_app):
+def processing_ready(qgis_app):
     plugins_dir = "/usr/share/qgis/python/plugins"
     if plugins_dir not in sys.path and os.path.isdir(plugins_dir):
         sys.path.append(plugins_dir)
     from processing.core.Processing import Processing
 
     Processing.initialize()
+    yield
+    QgsApplication.processingRegistry().removeProvider("pixxel")
+
+
+_KEEP = {}  # the Python provider must stay referenced while registered (as plugin.provider does)
+
+
+@pytest.fixture
+def provider(processing_ready):
+    """The Pixxel provider, registered (once; a test may have removed it)."""
     from pixxel_qgis.processing_provider.provider import PixxelProvider
 
     registry = QgsApplication.processingRegistry()
-    prov = PixxelProvider()
-    assert registry.addProvider(prov)
-    yield prov
-    registry.removeProvider("pixxel")
+    if registry.providerById("pixxel") is None:
+        _KEEP["provider"] = PixxelProvider()
+        assert registry.addProvider(_KEEP["provider"])
+    return _KEEP["provider"]
 
 
 @pytest.fixture
@@ -126,6 +136,23 @@ def test_provider_lists_both_algorithms_with_help(provider):
         names = {p.name() for p in alg.parameterDefinitions()}
         assert {"BASE_URL", "AUTHCFG"} <= names
         assert not any("KEY" in n for n in names)  # the key itself is never a parameter
+
+
+def test_the_plugin_registers_the_provider_and_removes_it_on_unload(processing_ready):
+    from pixxel_qgis import classFactory
+
+    registry = QgsApplication.processingRegistry()
+    registry.removeProvider("pixxel")
+    plugin = classFactory(None)  # what qgis_process does: no iface, initProcessing() only
+    plugin.initProcessing()
+    try:
+        assert registry.providerById("pixxel") is plugin.provider is not None
+        assert registry.algorithmById("pixxel:createaoi") is not None
+        assert registry.algorithmById("pixxel:loadassets") is not None
+    finally:
+        plugin.unload()
+    assert registry.providerById("pixxel") is None
+    assert registry.algorithmById("pixxel:createaoi") is None
 
 
 def test_create_then_load_with_the_stored_connection(provider, sim_factory, api_key, clean_connection,
