@@ -68,8 +68,8 @@ finally:
 """
 
 
-def _env(profile, api_key, preload_shapely=True):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIXXEL_", "QGIS_OPTS"))}
+def _env(profile, api_key, preload_shapely=True, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIXXEL_", "QGIS_OPTS", "QGIS_AUTH"))}
     paths = [site.getsitepackages()[0]] + [p for p in [env.get("PYTHONPATH")] if p]
     if preload_shapely:
         preload = profile / "preload"
@@ -79,19 +79,22 @@ def _env(profile, api_key, preload_shapely=True):
     env.update(
         QT_QPA_PLATFORM="offscreen",
         QGIS_CUSTOM_CONFIG_PATH=str(profile),
-        PIXXEL_API_KEY=api_key,
         PYTHONPATH=os.pathsep.join(paths),
+        **extra,
     )
+    if api_key:
+        env["PIXXEL_API_KEY"] = api_key
     return env
 
 
-def qgis_process(profile, api_key, *args, timeout=120, preload_shapely=True):
+def qgis_process(profile, api_key, *args, timeout=120, preload_shapely=True, secret=None, **env):
     proc = subprocess.run(
-        [QGIS_PROCESS, "--json", "run", *args], env=_env(profile, api_key, preload_shapely), cwd=str(profile),
-        capture_output=True, text=True, timeout=timeout,
+        [QGIS_PROCESS, "--json", "run", *args], env=_env(profile, api_key, preload_shapely, **env),
+        cwd=str(profile), capture_output=True, text=True, timeout=timeout,
     )
     out = proc.stdout
-    assert api_key not in out and api_key not in proc.stderr  # the key never reaches the output
+    secret = secret or api_key
+    assert secret not in out and secret not in proc.stderr  # the key never reaches the output
     assert proc.returncode == 0, f"qgis_process failed ({proc.returncode}):\n{out[-3000:]}\n{proc.stderr[-3000:]}"
     return json.loads(out[out.index("{"):])
 
@@ -153,3 +156,37 @@ def test_create_aoi_in_qgis_process_without_the_shapely_preload(profile, simulat
     results = qgis_process(profile, api_key, *_create_args(src, simulator, "no-preload", tmp_path / "b.gpkg"),
                            preload_shapely=False)["results"]
     assert results["STATUS"] == "success"
+
+
+_SAVE_CONNECTION = """\
+import sys
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QCoreApplication
+QCoreApplication.setOrganizationName("QGIS")  # QgsSettings -> <profile>/QGIS/QGIS3.ini, as in QGIS
+QCoreApplication.setApplicationName("QGIS3")
+app = QgsApplication([], False)
+app.initQgis()
+from pixxel_qgis.core import connection
+assert connection.unlock_auth_db_for_headless(sys.argv[1])
+connection.save_connection(sys.argv[2], sys.argv[3])
+app.exitQgis()
+"""
+
+
+def test_load_assets_with_the_connection_saved_by_the_panel(profile, sim_factory, api_key, tmp_path):
+    """No URL, auth config or environment key: the base URL (QgsSettings) and the key (auth database) the
+    panel saved in this profile; the master password from QGIS_AUTH_PASSWORD_FILE, as for QGIS Server."""
+    import sys
+
+    sim = sim_factory(seed_aois=1, asset_count=7)
+    aoi_id = sim.aois()[0]["aoi_id"]
+    master = "qgis-process-master"
+    env = _env(profile, None, preload_shapely=False)
+    subprocess.run([sys.executable, "-c", _SAVE_CONNECTION, master, sim.url, api_key], env=env, check=True,
+                   capture_output=True, timeout=120)
+    password_file = tmp_path / "master.txt"
+    password_file.write_text(master)
+    results = qgis_process(profile, None, "pixxel:loadassets", f"--AOI_ID={aoi_id}",
+                           f"--OUTPUT={tmp_path / 'assets.gpkg'}", secret=api_key,
+                           QGIS_AUTH_PASSWORD_FILE=str(password_file))["results"]
+    assert results["COUNT"] == 7
