@@ -186,7 +186,8 @@ def test_create_then_load_with_the_stored_connection(provider, sim_factory, api_
     assert progress and max(progress) == 100
     assert api_key not in "".join(feedback.textLog() if hasattr(feedback, "textLog") else "")
 
-    loaded = run("pixxel:loadassets", {"AOI_ID": aoi_id, "OUTPUT": "memory:"})
+    # Explicit URL here: concurrent pytest runs share the pytest-qgis profile and may save theirs meanwhile.
+    loaded = run("pixxel:loadassets", {"AOI_ID": aoi_id, "BASE_URL": sim.url, "OUTPUT": "memory:"})
     assets = _layer(loaded["OUTPUT"])
     assert loaded["COUNT"] == 30 == assets.featureCount()
     names = [f.name() for f in assets.fields()]
