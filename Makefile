@@ -12,8 +12,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 all: test
 
-# Debian packages the targets need: QGIS's Python bindings and providers, and venv support for /usr/bin/python3.
-APT_PKGS := python3-qgis qgis-providers python3-venv
+# Debian packages the targets need: QGIS (qgis brings qgis_process for the Processing tests), its Python
+# bindings and providers, and venv support for /usr/bin/python3.
+APT_PKGS := python3-qgis qgis-providers qgis python3-venv
 
 qgis:
 	@missing=$$(for p in $(APT_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \

@@ -58,10 +58,31 @@ def _module_version(module) -> str:
         return ""
 
 
+def preload_shapely() -> None:
+    """Import shapely so that its bundled GEOS binds to itself, not to the GEOS QGIS already loaded.
+
+    The QGIS programs (desktop and qgis_process) link Debian's GEOS into the global symbol scope; a shapely
+    wheel imported plainly then resolves some GEOS calls to that other GEOS version and aborts ("free():
+    invalid size"). RTLD_DEEPBIND makes shapely's libraries prefer their own symbols. Harmless elsewhere.
+    """
+    if "shapely" in sys.modules or not hasattr(os, "RTLD_DEEPBIND"):
+        return
+    flags = sys.getdlopenflags()
+    sys.setdlopenflags(flags | os.RTLD_DEEPBIND)
+    try:
+        import shapely  # noqa: F401
+        import shapely.geometry  # noqa: F401
+    except Exception:  # reported by missing_dependencies(), never raised from here
+        pass
+    finally:
+        sys.setdlopenflags(flags)
+
+
 def missing_dependencies(
     requirements=REQUIREMENTS, import_module: Callable[[str], object] = importlib.import_module
 ) -> list[Missing]:
     """Return the requirements that cannot be imported or are older than required (empty when all fine)."""
+    preload_shapely()
     missing: list[Missing] = []
     for req in requirements:
         try:

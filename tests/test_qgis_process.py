@@ -7,10 +7,9 @@ this clone and is enabled in QGIS3.ini; QGIS's own Python gets the venv's packag
 through PYTHONPATH. The API key comes from PIXXEL_API_KEY, never from the command line.
 
 GEOS clash: the qgis_process (and qgis) executable links the system libgeos_c (3.11 on Debian 12) with
-global symbols, so a shapely wheel (bundling GEOS 3.12+) resolves most GEOS calls to the system library
-and the newer ones to its own, and aborts ("free(): invalid size" in orient_polygons). Importing shapely
-with RTLD_DEEPBIND before anything else fixes it; until the plugin does that itself (deps.py), the main
-test preloads shapely so through a sitecustomize module, and the strict xfail test below shows the crash.
+global symbols, so a shapely wheel (bundling a newer GEOS) imported plainly resolves some GEOS calls to the
+system library and aborts ("free(): invalid size"). The plugin imports shapely with RTLD_DEEPBIND first
+(deps.preload_shapely, called by classFactory); the create test below runs shapely inside qgis_process.
 """
 
 import json
@@ -55,27 +54,9 @@ def profile(tmp_path):
     return root
 
 
-_PRELOAD = """\
-import os, sys
-_flags = sys.getdlopenflags()
-sys.setdlopenflags(_flags | os.RTLD_DEEPBIND)
-try:
-    import shapely, shapely.geometry  # bind shapely's extension modules to the GEOS its wheel ships
-except ImportError:
-    pass
-finally:
-    sys.setdlopenflags(_flags)
-"""
-
-
-def _env(profile, api_key, preload_shapely=True, **extra):
+def _env(profile, api_key, **extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIXXEL_", "QGIS_OPTS", "QGIS_AUTH"))}
     paths = [site.getsitepackages()[0]] + [p for p in [env.get("PYTHONPATH")] if p]
-    if preload_shapely:
-        preload = profile / "preload"
-        preload.mkdir(exist_ok=True)
-        (preload / "sitecustomize.py").write_text(_PRELOAD)
-        paths.insert(0, str(preload))
     env.update(
         QT_QPA_PLATFORM="offscreen",
         QGIS_CUSTOM_CONFIG_PATH=str(profile),
@@ -87,9 +68,9 @@ def _env(profile, api_key, preload_shapely=True, **extra):
     return env
 
 
-def qgis_process(profile, api_key, *args, timeout=120, preload_shapely=True, secret=None, **env):
+def qgis_process(profile, api_key, *args, timeout=120, secret=None, **env):
     proc = subprocess.run(
-        [QGIS_PROCESS, "--json", "run", *args], env=_env(profile, api_key, preload_shapely, **env),
+        [QGIS_PROCESS, "--json", "run", *args], env=_env(profile, api_key, **env),
         cwd=str(profile), capture_output=True, text=True, timeout=timeout,
     )
     out = proc.stdout
@@ -146,18 +127,6 @@ def test_create_aoi_then_load_assets_with_qgis_process(profile, sim_factory, api
     assert {f["aoi_id"] for f in layer.getFeatures()} == {aoi_id}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GEOS clash: inside the QGIS executable a shapely wheel aborts in orient_polygons unless shapely "
-    "is first imported with RTLD_DEEPBIND (deps.py). When this passes, remove this marker and the preload.",
-)
-def test_create_aoi_in_qgis_process_without_the_shapely_preload(profile, simulator, api_key, tmp_path):
-    src = _square_geojson(tmp_path / "field.geojson")
-    results = qgis_process(profile, api_key, *_create_args(src, simulator, "no-preload", tmp_path / "b.gpkg"),
-                           preload_shapely=False)["results"]
-    assert results["STATUS"] == "success"
-
-
 _SAVE_CONNECTION = """\
 import sys
 from qgis.core import QgsApplication
@@ -181,7 +150,7 @@ def test_load_assets_with_the_connection_saved_by_the_panel(profile, sim_factory
     sim = sim_factory(seed_aois=1, asset_count=7)
     aoi_id = sim.aois()[0]["aoi_id"]
     master = "qgis-process-master"
-    env = _env(profile, None, preload_shapely=False)
+    env = _env(profile, None)
     subprocess.run([sys.executable, "-c", _SAVE_CONNECTION, master, sim.url, api_key], env=env, check=True,
                    capture_output=True, timeout=120)
     password_file = tmp_path / "master.txt"
