@@ -522,7 +522,7 @@ def test_main_thread_never_waits_for_the_network(connected, simulator, bengaluru
     t0 = time.monotonic()
     click(dock.search_button)
     assert time.monotonic() - t0 < 0.3  # the click returned at once
-    assert not dock.search_button.isEnabled()  # busy, not frozen
+    assert not dock.search_button.isEnabled(), (dock.geometry_info.text(), dock.search_status.text(), messages(dock.iface, Qgis.Warning))  # busy
     gaps, last = [], time.monotonic()
     while dock.tasks.tasks and time.monotonic() - t0 < 20:
         QTest.qWait(20)

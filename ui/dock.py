@@ -85,6 +85,7 @@ class PixxelDockWidget(QgsDockWidget):
         self.tasks = TaskKeeper()
         self._client = None
         self._client_key = None
+        self._stored_key: Optional[str] = None  # the key read from the auth DB, kept for the session
         self._closed = False
         self.shapes: List[Any] = []  # core.aoi_shape.AoiShape, EPSG:4326
         self.projects: List[Any] = []
@@ -335,8 +336,9 @@ class PixxelDockWidget(QgsDockWidget):
         key = self.api_key_edit.text().strip()
         if key:
             return conn_mod.Connection(base, key)
-        stored = conn_mod.load_connection(with_key=True)
-        return conn_mod.Connection(base, stored.api_key, stored.authcfg)
+        if self._stored_key is None:  # read the auth DB once (QGIS may ask for the master password)
+            self._stored_key = conn_mod.load_connection(with_key=True).api_key
+        return conn_mod.Connection(base, self._stored_key)
 
     #: extra PixxelClient keyword arguments (tests shorten timeouts and retry budgets)
     client_options: dict = {}
@@ -363,6 +365,8 @@ class PixxelDockWidget(QgsDockWidget):
             self._error(str(exc))
             return
         self.base_url_edit.setText(conn.base_url)
+        if conn.api_key:
+            self._stored_key = conn.api_key
         self.api_key_edit.clear()
         self._update_key_placeholder()
         self._client = None
