@@ -12,8 +12,11 @@ Rules kept here:
 
 from __future__ import annotations
 
+import gc
+import threading
 import time
 import traceback
+from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Optional
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsProject, QgsTask
@@ -28,6 +31,7 @@ from ..client.errors import (
     RateLimitError,
     ServerError,
 )
+from ..client.transport import cancel_scope
 
 LOG_TAG = "Pixxel"
 TERMINAL_STATUSES = ("success", "failed", "partial_success")
@@ -53,6 +57,35 @@ def user_message(exc: BaseException) -> str:
     return f"Unexpected error: {text}. Details are in the Pixxel tab of the Log Messages panel."
 
 
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = True
+
+
+@contextmanager
+def gc_paused():
+    """Pause Python's cyclic garbage collector for a block (re-entrant and thread-safe).
+
+    Parsing asset pages creates hundreds of thousands of dicts and lists (no cycles; reference counting
+    frees them). A full collection triggered by those allocations walks every object of the process with
+    the GIL held: measured 50-110 ms for 10k assets, during which the main thread (canvas, panel) freezes
+    (``make bench``, Responsiveness). Paused, the longest main-thread stall of the load drops to ~20 ms.
+    """
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 class PixxelTask(QgsTask):
     """Base: subclasses implement ``work()``; its return value becomes ``self.result``."""
 
@@ -75,7 +108,8 @@ class PixxelTask(QgsTask):
 
     def run(self) -> bool:
         try:
-            self.result = self.work()
+            with cancel_scope(self.isCanceled):  # client calls made in work() stop when the task is cancelled
+                self.result = self.work()
             return not self.isCanceled()
         except CancelledError:
             self.was_cancelled = True
@@ -266,6 +300,10 @@ class LoadAssetsTask(PixxelTask):
             self.setProgress(max(0.0, min(95.0, 95.0 * float(done) / float(total))))
 
     def work(self):
+        with gc_paused():  # a full GC over the parsed pages would freeze the main thread (see gc_paused)
+            return self._work()
+
+    def _work(self):
         from . import layers
 
         pages = []
