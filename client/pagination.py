@@ -13,6 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable, Deque, Iterator, NamedTuple, Optional, Tuple
 
 from .errors import CancelledError
+from .transport import cancel_scope, current_cancel
 
 log = logging.getLogger("pixxel_qgis.client")
 
@@ -35,6 +36,11 @@ def _check(cancelled: Optional[Callable[[], bool]]) -> None:
         raise CancelledError("Cancelled while fetching pages")
 
 
+def _fetch_in_scope(cancelled, fetch: Fetch, offset: int, limit: int) -> PageResult:
+    with cancel_scope(cancelled):
+        return fetch(offset, limit)
+
+
 def iter_offset_pages(
     fetch: Fetch,
     *,
@@ -47,6 +53,8 @@ def iter_offset_pages(
     """Yield every page's payload in offset order. ``fetch(offset, limit)`` may run in worker threads."""
     if page_size < 1:
         raise ValueError("page_size must be at least 1")
+    if cancelled is None:
+        cancelled = current_cancel()  # e.g. the QgsTask running this; the page threads inherit it
     _check(cancelled)
     first = fetch(0, page_size)
     total = first.total
@@ -59,11 +67,15 @@ def iter_offset_pages(
         step = first.limit  # the server capped the page size
     elif total is not None and first.count < page_size and first.count < total:
         step = first.count
+    elif first.count > page_size:
+        step = first.count  # the server ignored the limit: go on from where its page ended
     done = first.count
     _check(cancelled)
     yield first.payload
     if progress:
         progress(done, total if total is not None else done)
+    if total is not None and done >= total:
+        return  # the first page held everything (e.g. a server that ignores the limit)
 
     if total is None:  # no pagination metadata: read sequentially until a short page
         offset, last_count, pages = step, first.count, 1
@@ -91,7 +103,8 @@ def iter_offset_pages(
         while True:
             while len(pending) < window and next_offset < total and submitted < max_pages:
                 _check(cancelled)
-                pending.append((next_offset, executor.submit(fetch, next_offset, step)))
+                pending.append((next_offset, executor.submit(_fetch_in_scope, cancelled, fetch, next_offset,
+                                                             step)))
                 next_offset += step
                 submitted += 1
             if not pending:

@@ -19,7 +19,8 @@ import logging
 import random
 import threading
 import time
-from typing import Any, Callable, Dict, Iterable, Optional, Tuple
+from contextlib import contextmanager
+from typing import Any, Callable, Dict, Iterable, Iterator, Optional, Tuple
 from urllib.parse import urlsplit
 
 import requests
@@ -550,6 +551,29 @@ def _reason(exc: Exception) -> str:
     return type(exc).__name__
 
 
+_scope = threading.local()
+
+
+@contextmanager
+def cancel_scope(cancelled: Optional[Callable[[], bool]]) -> Iterator[None]:
+    """Every request made by this thread inside the block also stops when ``cancelled()`` is true (a
+    QgsTask wraps its work in it, so client calls made without a ``cancelled`` argument stay cancellable)."""
+    previous = getattr(_scope, "cancelled", None)
+    _scope.cancelled = cancelled
+    try:
+        yield
+    finally:
+        _scope.cancelled = previous
+
+
+def current_cancel() -> Optional[Callable[[], bool]]:
+    """The ``cancelled`` callback of the innermost :func:`cancel_scope` of this thread, if any."""
+    return getattr(_scope, "cancelled", None)
+
+
 def _check_cancel(cancelled: Optional[Callable[[], bool]]) -> None:
     if cancelled is not None and cancelled():
+        raise CancelledError("Cancelled")
+    ambient = current_cancel()
+    if ambient is not None and ambient is not cancelled and ambient():
         raise CancelledError("Cancelled")
