@@ -14,6 +14,8 @@ from urllib.parse import unquote, urlsplit
 
 from qgis.core import QgsProject, QgsRasterLayer, QgsTask
 
+from ..client.transport import _is_loopback
+
 __all__ = [
     "RasterOpenError",
     "is_http_url",
@@ -66,6 +68,13 @@ def vsicurl_path(url: str) -> str:
         )
     if any(ch in url for ch in "\r\n\t\x00"):
         raise RasterOpenError("The asset path contains control characters and cannot be opened.")
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() == "http" and not _is_loopback((parts.hostname or "").lower()):
+        raise RasterOpenError(
+            f"Not opening {parts.scheme}://{parts.hostname}{parts.path}: plain http:// is unencrypted (the "
+            "link and the data could be read or changed on the way). Only https:// asset paths are opened "
+            "(http:// only from 127.0.0.1, localhost or ::1)."
+        )
     return "/vsicurl/" + url.strip()
 
 
