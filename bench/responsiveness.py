@@ -62,20 +62,6 @@ def case_main(argv) -> None:  # noqa: C901 - one linear scenario
 
     LoadAssetsTask.deliver = timed_deliver
 
-    if "gc-paused" in argv:  # experiment: the fix proposed for core/tasks.py (cyclic GC paused in run())
-        import gc
-
-        orig_work = LoadAssetsTask.work
-
-        def work_gc_paused(self):
-            gc.disable()
-            try:
-                return orig_work(self)
-            finally:
-                gc.enable()
-
-        LoadAssetsTask.work = work_gc_paused
-
     # sub-phases of LoadAssetsTask.run (marked from the worker thread) so a stall can be located
     def wrap(mod, name, label):
         fn = getattr(mod, name)
@@ -175,7 +161,6 @@ def run(ctx: dict) -> list:
     r = runs[-1]  # the worst run: the target is on the longest stall
     stall = r["stall_ms"]
     all_runs = ", ".join(f"{x['stall_ms']:.0f}" for x in runs)
-    fixed = sorted(run_case("responsiveness", "gc-paused")["stall_ms"] for _ in range(RUNS))
     row = Row(
         benchmark=f"Responsiveness: create -> poll -> load {ASSETS:,} assets (GeoPackage), longest main-thread stall",
         figure=f"{stall:.0f} ms, worst of {RUNS} runs (all: {all_runs} ms);"
@@ -188,10 +173,6 @@ def run(ctx: dict) -> list:
     row.notes.append(
         "worst stall per phase: " + "; ".join(f"{k} {v:.0f} ms" for k, v in r["per_phase_ms"].items())
         + f"; LoadAssetsTask.deliver() took {fmt_s(r.get('deliver_s', 0))}, zoom {fmt_s(r.get('zoom_s', 0))}"
-    )
-    row.notes.append(
-        "experiment, same flow with the cyclic GC paused during LoadAssetsTask.run (the fix proposed for "
-        f"core/tasks.py): longest stall {', '.join(f'{x:.0f}' for x in fixed)} ms"
     )
     return [row]
 
