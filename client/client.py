@@ -299,7 +299,10 @@ class PixxelClient:
             try:
                 data = self._t.request("POST", "/v0/aois", json_body=body, op=op, retry=False, ok=(200, 201),
                                        cancelled=cancelled, allow_redirects=False)
-                created = self._created_aoi(data, name, op)
+                try:
+                    created = self._created_aoi(data, name, op)
+                except ResponseFormatError:
+                    created = None  # a 2xx with an unreadable AOI: it exists all the same
                 if created is not None:
                     return created
                 # 2xx without an AOI in the body: the AOI exists; fetch it by name.
@@ -307,6 +310,13 @@ class PixxelClient:
                 if found is not None:
                     return found
                 raise ResponseFormatError(f"The response to {op} did not contain the new AOI", field="aoi_id")
+            except ResponseFormatError:
+                # Unreadable 2xx body (e.g. malformed JSON): the server accepted the POST, so the AOI exists.
+                found = self._lookup_created(name, cancelled)
+                if found is not None:
+                    log.warning("%s: the response was unreadable; the AOI was created and is recovered", op)
+                    return found
+                raise
             except ConflictError as exc:
                 if outcome_unknown:
                     found = self._lookup_created(name, cancelled)

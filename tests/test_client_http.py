@@ -369,6 +369,16 @@ def test_create_with_lost_response_makes_exactly_one(client, sim, caplog):
     assert any("recovered" in r.getMessage() for r in caplog.records)
 
 
+def test_create_with_unreadable_2xx_body_returns_the_created_aoi(client, sim, caplog):
+    body = new_aoi(client, "garbled-201")
+    sim.set_faults(Faults(methods={"POST"}, path_filter="^/v0/aois$", malformed=1))
+    with caplog.at_level(logging.WARNING, logger="pixxel_qgis.client"):
+        aoi = client.create_aoi(body)
+    assert [a["aoi_id"] for a in sim.aois() if a["name"] == "garbled-201"] == [aoi.aoi_id]
+    assert sim.create_count == 1
+    assert any("unreadable" in r.getMessage() for r in caplog.records)
+
+
 @pytest.mark.parametrize("fault", [dict(error_burst=1, error_status=503), dict(resets=1), dict(error_burst=2)])
 def test_create_retried_after_failure_makes_exactly_one(client, sim, fault):
     body = new_aoi(client, "retry-me")
