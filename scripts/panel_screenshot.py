@@ -6,10 +6,6 @@ Starts the real QGIS application (``qgis``) with a throw-away profile in which t
 and enabled, and with ``--code`` running this file inside QGIS: it starts the simulator, drives the
 panel through the whole flow (connect, select polygons, search, create, poll, load assets), saves a
 grab of the QGIS main window, and quits QGIS.
-
-Known blocker (Debian QGIS 3.22): inside the real QGIS process, shapely 2.2's wheel (bundled GEOS) aborts
-in ``shapely.orient_polygons`` (called by core/aoi_shape.py) - "free(): invalid size" - apparently a clash
-with the system GEOS QGIS has already loaded. The venv's Python is not affected (tests, make demo).
 """
 
 from __future__ import annotations
@@ -57,7 +53,10 @@ def launch(out: Path, timeout: float) -> int:
                "--nologo", "--code", str(ROOT / "scripts" / "panel_screenshot.py")]
         try:
             proc = subprocess.run(cmd, env=env, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired:  # QGIS sometimes lingers on exit under Xvfb; the picture counts
+            if out.exists():
+                print(out)
+                return 0
             print("QGIS did not finish in time", file=sys.stderr)
             return 1
         if not out.exists():
@@ -120,12 +119,15 @@ def inside_qgis() -> None:
         sim.start()
         am = QgsApplication.authManager()
         am.masterPasswordIsSet() or am.setMasterPassword("pixxel-screenshot-master", True)
-        iface.mainWindow().resize(1600, 1000)
-        iface.mainWindow().showMaximized()
+        screen_geom = QgsApplication.primaryScreen().geometry()
+        iface.mainWindow().setGeometry(screen_geom)
         plugin = qgis.utils.plugins[PLUGIN]
         if plugin.dock is None:
             plugin.action.trigger()
         dock = plugin.dock
+        from qgis.PyQt.QtCore import Qt
+
+        iface.mainWindow().resizeDocks([dock], [520], Qt.Horizontal)
         idle = lambda: not dock.tasks.tasks  # noqa: E731
         dock.base_url_edit.setText(sim.url)
         dock.api_key_edit.setText("demo-key")
@@ -170,13 +172,14 @@ def inside_qgis() -> None:
     finally:
         if sim is not None:
             sim.stop()
+        QgsProject.instance().setDirty(False)  # no "save the project?" question on exit
         QTimer.singleShot(200, iface.actionExit().trigger)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "panel-in-qgis.png")
-    parser.add_argument("--timeout", type=float, default=240.0)
+    parser.add_argument("--timeout", type=float, default=90.0)
     args = parser.parse_args(argv)
     return launch(args.out.resolve(), args.timeout)
 
