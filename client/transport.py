@@ -8,6 +8,8 @@ Rules kept here:
 - the ``Authorization`` header is attached per request only when the URL's scheme, host and port equal
   the base URL's, and is removed on any redirect that leaves that origin;
 - nothing logged or raised contains the key or the request headers.
+- the environment (proxy and CA-bundle variables) is read once per Transport, not on every request:
+  ``trust_env`` is on only when a proxy is configured there; explicit ``proxies=`` always apply.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ import email.utils
 import ipaddress
 import json
 import logging
+import os
 import random
 import threading
 import time
 from contextlib import contextmanager
 from typing import Any, Callable, Dict, Iterable, Iterator, Optional, Tuple
 from urllib.parse import urlsplit
+from urllib.request import getproxies
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -49,6 +53,21 @@ DEFAULT_BASE_URL = "https://api.pixxel.space"
 USER_AGENT = "pixxel-qgis-client/1.0"
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_BODY_BYTES = 256 * 1024 * 1024
+
+
+def _environment_proxies() -> bool:
+    """True if the environment (or the OS proxy settings) configures a proxy."""
+    try:
+        return bool(getproxies())
+    except Exception:  # noqa: BLE001 - unreadable OS proxy settings: let requests consult them per request
+        return True
+
+
+def _environment_verify(verify: Any) -> Any:
+    """What requests would verify against: REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE replace ``True``."""
+    if verify is True or verify is None:
+        return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+    return verify
 
 
 def _origin(url: str) -> Tuple[str, str, int]:
@@ -187,9 +206,17 @@ class Transport:
         session = _KeyGuardSession()
         session.key_auth = self._auth
         session.max_redirects = 5
-        session.verify = verify
+        # requests' trust_env re-reads the proxy variables (a scan of os.environ) and the CA-bundle variables
+        # on every request: ~0.35 ms of GIL-bound CPU per call, measurable when pages are fetched
+        # concurrently. The environment is read once here instead: the CA bundle it names (as requests
+        # would use it) becomes the session's ``verify``; trust_env stays on only when the environment or
+        # the OS configures a proxy (so environment proxies and no_proxy keep working exactly as in
+        # requests). Proxies passed explicitly (``proxies=``) apply either way. (.netrc is never used:
+        # the key goes in per request.)
+        session.verify = _environment_verify(verify)
         if proxies:
             session.proxies.update(proxies)
+        session.trust_env = _environment_proxies()
         session.headers.update({"User-Agent": user_agent, "Accept": "application/json"})
         adapter = HTTPAdapter(pool_connections=2, pool_maxsize=self.concurrency + 1, max_retries=0)
         session.mount("https://", adapter)
@@ -422,10 +449,10 @@ class Transport:
         return b"".join(chunks)
 
     def _decode(self, body: bytes, op: str, method: str, path: str) -> Any:
-        if not body.strip():
+        if not body or body.isspace():  # (not body.strip(): that copies the whole body)
             raise ResponseFormatError(f"Could not {op}: the response was empty", method=method, path=path)
         try:
-            return json.loads(body)
+            return json.loads(body)  # bytes straight to the decoder (it detects UTF-8/16/32)
         except RecursionError:
             raise ResponseFormatError(
                 f"Could not {op}: the response is nested too deeply to read", method=method, path=path
