@@ -20,6 +20,15 @@ from .state import ApiError, SimConfig, State
 
 MAX_BODY = 8 * 1024 * 1024
 JSON = "application/json"
+
+
+class RawJSON:
+    """A handler result that is already a serialised JSON body (sent as is)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
 HTML_502 = (
     b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center>"
     b"<hr><center>nginx</center></body></html>"
@@ -222,7 +231,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(502, HTML_502, content_type="text/html")
                 return
             status, payload, headers = self._route(method, path, params, raw, decision)
-            body = json.dumps(payload, separators=(",", ":")).encode()
+            if isinstance(payload, RawJSON):
+                body = payload.data
+            else:
+                body = json.dumps(payload, separators=(",", ":")).encode()
             if decision.malformed:
                 body = faultlib.malform(body)
             self._send(status, body, headers=headers, slow_s=decision.slow_body_s)
@@ -337,9 +349,11 @@ class _Handler(BaseHTTPRequestHandler):
         return 201, faultlib.drift_aoi(aoi, 0) if decision.drift else aoi
 
     def h_list_assets(self, aoi_id, params, body, decision):
-        assets, pagination, first = self.server.sim.state.list_assets(aoi_id, params)
-        if decision.drift:
-            assets = [faultlib.drift_asset(a, first + i) for i, a in enumerate(assets)]
+        state = self.server.sim.state
+        if not decision.drift:  # the common case: the page from the state's per-asset JSON cache
+            return RawJSON(state.list_assets_json(aoi_id, params))
+        assets, pagination, first = state.list_assets(aoi_id, params)
+        assets = [faultlib.drift_asset(a, first + i) for i, a in enumerate(assets)]
         return {"assets": assets, "pagination": pagination}
 
     def h_search(self, params, body, decision):

@@ -30,6 +30,11 @@ OUTCOMES = ("success", "failed", "partial_success")
 PROVIDERS = ("pixxel", "planetary")
 REQUIRED_CREATE_FIELDS = ("name", "description", "satellite_id", "provider", "project_id", "geometry", "item_ids")
 SEARCH_NUMERIC_FILTERS = ("eo:cloud_cover", "view:off_nadir", "gsd")
+#: Assets are serialised lazily in chunks of this many and the JSON kept (per seed, AOI, chunk), so a page
+#: asked again, or by several clients at once, costs a bytes join instead of ~80 us of Python per asset.
+ASSET_CHUNK = 100
+#: Bound on the cached asset JSON (oldest chunks dropped first): 100k assets are about 90 MB.
+ASSET_CACHE_MAX_BYTES = 256 * 1024 * 1024
 
 
 @dataclass
@@ -179,6 +184,9 @@ class State:
         self._seq = 0
         self.create_count = 0
         self._downloads: Dict[str, Dict[str, Any]] = {}
+        self._asset_json: Dict[Tuple[int, str, int], List[bytes]] = {}  # (seed, aoi_id, chunk) -> JSON
+        self._asset_json_bytes = 0
+        self._asset_lock = threading.Lock()  # one chunk generated at a time (the GIL serialises it anyway)
         self.catalog = catalog.build_catalog(self.config.seed, self.config.catalog_per_region)
         self._catalog_geoms = [c.geom for c in self.catalog]
         self._catalog_by_id = {c.item["id"]: c for c in self.catalog}
@@ -400,6 +408,46 @@ class State:
         seed = self.config.seed
         assets = [catalog.generate_asset(seed, rec.ctx, i) for i in range(offset, min(total, offset + limit))]
         return assets, {"total": total, "offset": offset, "limit": limit}, offset
+
+    def list_assets_json(self, aoi_id: str, params: Dict[str, str]) -> bytes:
+        """The same page as :meth:`list_assets`, as the JSON body ``{"assets": [...], "pagination": {...}}``
+        (byte for byte what ``json.dumps(..., separators=(",", ":"))`` of that page gives), built from the
+        per-asset JSON cache."""
+        rec = self._record(aoi_id)
+        offset = _int_param(params, "offset", 0, 0, self.vstatus)
+        limit = min(_int_param(params, "limit", 10, 1, self.vstatus), self.config.max_page_size)
+        total = self.available_assets(rec)
+        seed = self.config.seed
+        end = min(total, offset + limit)
+        items: List[bytes] = []
+        i = offset
+        while i < end:
+            chunk_no = i // ASSET_CHUNK
+            chunk = self._asset_chunk(seed, rec, chunk_no)
+            base = chunk_no * ASSET_CHUNK
+            items.extend(chunk[i - base : end - base])
+            i = base + ASSET_CHUNK
+        pagination = json.dumps({"total": total, "offset": offset, "limit": limit}, separators=(",", ":"))
+        return b'{"assets":[' + b",".join(items) + b'],"pagination":' + pagination.encode() + b"}"
+
+    def _asset_chunk(self, seed: int, rec: AoiRecord, chunk_no: int) -> List[bytes]:
+        key = (seed, rec.aoi_id, chunk_no)
+        chunk = self._asset_json.get(key)
+        if chunk is not None:
+            return chunk
+        with self._asset_lock:  # a concurrent request for the same chunk waits for it instead of redoing it
+            chunk = self._asset_json.get(key)
+            if chunk is None:
+                start = chunk_no * ASSET_CHUNK
+                chunk = [json.dumps(catalog.generate_asset(seed, rec.ctx, i), separators=(",", ":")).encode()
+                         for i in range(start, min(rec.asset_count, start + ASSET_CHUNK))]  # fmt: skip
+                size = sum(len(b) for b in chunk)
+                while self._asset_json and self._asset_json_bytes + size > ASSET_CACHE_MAX_BYTES:
+                    old = self._asset_json.pop(next(iter(self._asset_json)))
+                    self._asset_json_bytes -= sum(len(b) for b in old)
+                self._asset_json[key] = chunk
+                self._asset_json_bytes += size
+        return chunk
 
     # ------------------------------------------------------------------------------------- downloads
 
