@@ -82,15 +82,15 @@ def _ensure_master_password(am) -> None:
         )
 
 
-def load_connection(with_key: bool = True) -> Connection:
-    """The stored connection. `with_key=False` never touches the auth database (no prompt)."""
-    base_url = stored_base_url()
-    authcfg = stored_authcfg()
-    if not with_key or not authcfg:
-        return Connection(base_url, None, authcfg)
+def read_key(authcfg: str) -> Optional[str]:
+    """The API key kept in the auth config `authcfg` (its password field, "" if empty); None when the
+    config is gone.
+
+    Raises ConnectionSetupError (a user-facing message) when the auth database cannot be used or read.
+    """
     am = _auth_manager()
     if authcfg not in am.configIds():
-        return Connection(base_url, None, None)
+        return None
     _ensure_master_password(am)
     cfg = QgsAuthMethodConfig()
     ok = am.loadAuthenticationConfig(authcfg, cfg, True)
@@ -101,8 +101,19 @@ def load_connection(with_key: bool = True) -> Connection:
             "The stored Pixxel API key could not be read from the QGIS authentication database. "
             "Enter the key again and press Save."
         )
-    key = cfg.config("password") or None
-    return Connection(base_url, key, authcfg)
+    return (cfg.config("password") or "").strip()
+
+
+def load_connection(with_key: bool = True) -> Connection:
+    """The stored connection. `with_key=False` never touches the auth database (no prompt)."""
+    base_url = stored_base_url()
+    authcfg = stored_authcfg()
+    if not with_key or not authcfg:
+        return Connection(base_url, None, authcfg)
+    key = read_key(authcfg)
+    if key is None:
+        return Connection(base_url, None, None)
+    return Connection(base_url, key or None, authcfg)
 
 
 def save_connection(base_url: str, api_key: Optional[str] = None) -> Connection:

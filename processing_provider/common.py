@@ -23,7 +23,6 @@ import uuid
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from qgis.core import (
-    QgsAuthMethodConfig,
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
@@ -98,23 +97,17 @@ def connection_parameters() -> List[QgsProcessingParameterDefinition]:
 def key_from_authcfg(authcfg: str) -> str:
     """The API key (password field) of an auth config; raises QgsProcessingException with the fix."""
     try:
-        am = connection._auth_manager()
-        if authcfg not in am.configIds():
-            raise QgsProcessingException(
-                f"The authentication configuration “{authcfg}” does not exist. Choose another one in the "
-                "'Authentication' parameter, or leave it empty to use the key saved in the Pixxel panel."
-            )
-        connection._ensure_master_password(am)
+        key = connection.read_key(authcfg)
     except connection.ConnectionSetupError as exc:
         raise processing_error(exc) from None
-    cfg = QgsAuthMethodConfig()
-    ok = am.loadAuthenticationConfig(authcfg, cfg, True)
-    if isinstance(ok, tuple):  # some PyQt signatures return (bool, config)
-        ok, cfg = ok[0], ok[1]
-    key = (cfg.config("password") or "").strip() if ok else ""
+    if key is None:
+        raise QgsProcessingException(
+            f"The authentication configuration “{authcfg}” does not exist. Choose another one in the "
+            "'Authentication' parameter, or leave it empty to use the key saved in the Pixxel panel."
+        )
     if not key:
         raise QgsProcessingException(
-            f"The authentication configuration “{authcfg}” could not be read or has no password. Store the "
+            f"The authentication configuration “{authcfg}” has no password. Store the "
             "Pixxel API key as its password (method Basic), or leave 'Authentication' empty to use the key "
             "saved in the Pixxel panel."
         )
