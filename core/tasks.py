@@ -306,16 +306,9 @@ class LoadAssetsTask(PixxelTask):
     def _work(self):
         from . import layers
 
-        pages = []
-        for page in self.client.iter_asset_pages(
-            self.aoi.aoi_id, page_size=self.page_size, raw=True, cancelled=self.isCanceled,
-            progress=self._progress,
-        ):
-            pages.append(page)
-            if self.isCanceled():
-                raise CancelledError("Cancelled")
-        self.pages = len(pages)
-        prepared = layers.prepare_aoi_layers(pages, self.aoi, self.gpkg_path)
+        # Pages stream into the layer builder: each page's JSON is dropped once its features exist, so
+        # peak memory holds the features, not every page's parsed JSON as well.
+        prepared = layers.prepare_aoi_layers(self._pages(), self.aoi, self.gpkg_path)
         main = QCoreApplication.instance().thread()
         for lyr in (prepared.asset_layer, prepared.boundary_layer):
             if lyr is not None and lyr.thread() is not main:
@@ -323,6 +316,16 @@ class LoadAssetsTask(PixxelTask):
         self.prepared = prepared
         self.setProgress(100.0)
         return prepared.feature_count
+
+    def _pages(self):
+        for page in self.client.iter_asset_pages(
+            self.aoi.aoi_id, page_size=self.page_size, raw=True, cancelled=self.isCanceled,
+            progress=self._progress,
+        ):
+            if self.isCanceled():
+                raise CancelledError("Cancelled")
+            self.pages += 1
+            yield page
 
     def deliver(self):
         from . import layers
