@@ -2,11 +2,17 @@
 
 Pure Python (no QGIS import), so it is testable anywhere and safe to run before anything else of the
 plugin is imported. The check never raises: a missing or broken package is reported, not a traceback.
+
+The check does not import the packages (that alone costs QGIS start-up ~130 ms): it asks the import system
+whether each can be found (``importlib.util.find_spec``) and reads the installed version from the package
+metadata. A package that is found but cannot be imported (a broken install) is therefore not caught here;
+it surfaces at first use, where the client's import error is reported as a message, not a traceback.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 import sysconfig
@@ -78,20 +84,73 @@ def preload_shapely() -> None:
         sys.setdlopenflags(flags)
 
 
+def _probe(name: str, need_version: bool) -> tuple[bool, str]:
+    """(importable?, version) without importing: an imported module is read as is; otherwise the import
+    system is asked whether it can find the package and the version comes from its metadata."""
+    module = sys.modules.get(name, _ABSENT)
+    if module is None:  # an import of it is blocked
+        return False, ""
+    if module is not _ABSENT:
+        return True, _module_version(module) if need_version else ""
+    try:
+        spec = importlib.util.find_spec(name)
+    except Exception:  # e.g. a broken parent package or a module without a spec
+        return False, ""
+    if spec is None:
+        return False, ""
+    return True, _installed_version(name, spec) if need_version else ""
+
+
+def _installed_version(name: str, spec) -> str:
+    """The version in the name of the ``<name>-<version>.dist-info`` (or ``.egg-info``) folder next to the
+    package (a directory listing, where importing importlib.metadata alone costs ~15 ms); else the metadata."""
+    locations = list(spec.submodule_search_locations or [])
+    base = os.path.dirname(locations[0] if locations else (spec.origin or ""))
+    wanted = name.lower().replace("-", "_")
+    try:
+        entries = os.listdir(base) if base else []
+    except OSError:
+        entries = []
+    for entry in entries:
+        for suffix in (".dist-info", ".egg-info"):
+            if entry.lower().endswith(suffix):
+                dist, sep, version = entry[: -len(suffix)].partition("-")
+                if sep and dist.lower().replace("-", "_").replace(".", "_") == wanted:
+                    return version
+    try:
+        from importlib import metadata
+
+        return metadata.version(name)
+    except Exception:  # no metadata (e.g. a vendored copy): the version is unknown, not too old
+        return ""
+
+
+_ABSENT = object()
+
+
 def missing_dependencies(
     requirements=REQUIREMENTS, import_module: Callable[[str], object] = importlib.import_module
 ) -> list[Missing]:
-    """Return the requirements that cannot be imported or are older than required (empty when all fine)."""
-    preload_shapely()
+    """Return the requirements that cannot be found or are older than required (empty when all fine).
+
+    By default nothing is imported (see the module docstring); pass another ``import_module`` to check by
+    importing with it instead.
+    """
     missing: list[Missing] = []
     for req in requirements:
-        try:
-            module = import_module(req.module)
-        except Exception:  # ImportError, but also a broken install raising anything else
-            missing.append(Missing(req))
-            continue
+        if import_module is importlib.import_module:
+            found, version = _probe(req.module, req.min_major is not None)
+            if not found:
+                missing.append(Missing(req))
+                continue
+        else:
+            try:
+                module = import_module(req.module)
+            except Exception:  # ImportError, but also a broken install raising anything else
+                missing.append(Missing(req))
+                continue
+            version = _module_version(module) if req.min_major is not None else ""
         if req.min_major is not None:
-            version = _module_version(module)
             major = _major(version) if version else None
             if major is not None and major < req.min_major:
                 missing.append(Missing(req, found=version))
