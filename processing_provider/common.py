@@ -31,10 +31,10 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..client.errors import PixxelError
 from ..core import connection
-from ..core.aoi_shape import GeometryRefused
-from ..core.tasks import CreateAoiTask, PollAoiTask, status_text
+
+# The client (requests, pydantic), core.aoi_shape (shapely, numpy) and core.tasks (which imports the
+# client's transport) are imported on first use, not here: the provider is registered at QGIS start.
 
 BASE_URL = "BASE_URL"
 AUTHCFG = "AUTHCFG"
@@ -69,7 +69,22 @@ def processing_error(exc: BaseException) -> QgsProcessingException:
     return QgsProcessingException(str(exc))
 
 
-USER_ERRORS = (PixxelError, GeometryRefused, connection.ConnectionSetupError)
+def _user_errors() -> tuple:
+    from ..client.errors import PixxelError
+    from ..core.aoi_shape import GeometryRefused
+
+    return (PixxelError, GeometryRefused, connection.ConnectionSetupError)
+
+
+def __getattr__(name: str):  # PEP 562: USER_ERRORS, _InlineCreate, _InlinePoll are made on first use
+    if name == "USER_ERRORS":
+        value = _user_errors()
+    elif name in ("_InlineCreate", "_InlinePoll"):
+        value = _inline_task_classes()[name]
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 # --------------------------------------------------------------------------------------------- connection
@@ -161,7 +176,7 @@ class PixxelAlgorithm(QgsProcessingAlgorithm):
         try:
             self._connection, self._connection_source = resolve_connection(base_url, authcfg)
             self.prepare_inputs(parameters, context, feedback)
-        except USER_ERRORS as exc:
+        except _user_errors() as exc:
             self._prepare_error = str(exc)
         except QgsProcessingException as exc:
             self._prepare_error = exc.args[0] if exc.args else str(exc)
@@ -192,7 +207,7 @@ class PixxelAlgorithm(QgsProcessingAlgorithm):
         feedback.pushInfo(f"Pixxel API: {conn.base_url} (key from {self._connection_source}).")
         try:
             return connection.make_client(conn)
-        except USER_ERRORS as exc:
+        except _user_errors() as exc:
             raise processing_error(exc) from None
 
 
@@ -260,17 +275,21 @@ class _FeedbackMixin:
         self._feedback.setProgress(lo + (hi - lo) * max(0.0, min(100.0, float(progress))) / 100.0)
 
 
-class _InlineCreate(_FeedbackMixin, CreateAoiTask):
-    pass
+def _inline_task_classes() -> dict:
+    from ..core.tasks import CreateAoiTask, PollAoiTask
 
+    class _InlineCreate(_FeedbackMixin, CreateAoiTask):
+        pass
 
-class _InlinePoll(_FeedbackMixin, PollAoiTask):
-    pass
+    class _InlinePoll(_FeedbackMixin, PollAoiTask):
+        pass
+
+    return {"_InlineCreate": _InlineCreate, "_InlinePoll": _InlinePoll}
 
 
 def create_aoi(client, payload, feedback):
     """core.tasks.CreateAoiTask's work (name check, duplicate-safe create) in the algorithm's thread."""
-    task = _InlineCreate(client, payload)
+    task = __getattr__("_InlineCreate")(client, payload)
     task._bind(feedback)
     return task.work()
 
@@ -279,10 +298,12 @@ def wait_for_aoi(client, aoi, feedback, progress_range: Tuple[float, float] = (0
                  timeout_s: Optional[float] = None, on_update: Optional[Callable[[Any], None]] = None):
     """Poll until success/failed/partial_success with core.tasks.PollAoiTask's backoff and transient
     retries; progress and cancel through ``feedback``. Raises CancelledError when cancelled."""
+    from ..core.tasks import status_text
+
     if status_text(aoi.status) in ("success", "failed", "partial_success"):
         return aoi
     name = aoi.name or aoi.aoi_id
-    task = _InlinePoll(client, aoi.aoi_id, name, timeout_s=timeout_s, **POLL_OPTIONS)
+    task = __getattr__("_InlinePoll")(client, aoi.aoi_id, name, timeout_s=timeout_s, **POLL_OPTIONS)
     task._bind(feedback, progress_range)
 
     def update(a):

@@ -18,8 +18,6 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..client.errors import CancelledError
-from ..core.tasks import status_text
 from . import common
 
 PROVIDERS = ("pixxel", "planetary")
@@ -130,9 +128,12 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
 
     # ------------------------------------------------------------------ run (worker thread)
     def run_with_client(self, client, parameters, context, feedback):
+        # imported here, not at module level: registering the provider at QGIS start must stay light
+        from ..client.errors import CancelledError
         from ..client.models import AOICreate, Polygon
         from ..core import layers
         from ..core.asset_fields import aoi_fields
+        from ..core.tasks import status_text
 
         name = self.parameterAsString(parameters, self.NAME, context).strip()
         if not name:

@@ -15,8 +15,6 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..client.errors import CancelledError
-from ..core.tasks import TERMINAL_STATUSES, status_text
 from . import common
 
 
@@ -68,8 +66,11 @@ class LoadAssetsAlgorithm(common.PixxelAlgorithm):
 
     # ------------------------------------------------------------------ run (worker thread)
     def run_with_client(self, client, parameters, context, feedback):
+        # imported here, not at module level: registering the provider at QGIS start must stay light
+        from ..client.errors import CancelledError
         from ..core import layers
         from ..core.asset_fields import asset_fields
+        from ..core.tasks import TERMINAL_STATUSES, status_text
 
         aoi_id = self.parameterAsString(parameters, self.AOI_ID, context).strip()
         if not aoi_id:
