@@ -8,7 +8,7 @@ export QT_QPA_PLATFORM ?= offscreen
 SYSPY := /usr/bin/python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all qgis venv test demo package lint bench simulator clean
+.PHONY: all qgis venv test demo package lint bench simulator screenshot clean
 
 all: test
 
@@ -53,6 +53,12 @@ bench: venv
 
 simulator: venv
 	PYTHONPATH=dev $(PY) -m pixxel_simulator --port 8765 --api-key demo-key
+
+# The README's picture of the panel in the real QGIS window, under a virtual X server.
+screenshot: venv
+	@command -v xvfb-run >/dev/null || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	  --no-install-recommends xvfb xauth >/dev/null
+	xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) scripts/panel_screenshot.py --out docs/panel-in-qgis.png
 
 clean:
 	rm -rf dist demo-output .pytest_cache
