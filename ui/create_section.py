@@ -1,0 +1,169 @@
+"""Panel section "Create": Create AOI, Cancel, progress and status.
+
+One flow per AOI shape: CreateAoiTask -> PollAoiTask (until a final status) -> LoadAssetsTask.
+"""
+
+from __future__ import annotations
+
+from typing import Any, List, Optional
+
+from qgis.core import Qgis
+from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtWidgets import QProgressBar, QPushButton, QVBoxLayout
+
+from ..core.tasks import CreateAoiTask, PollAoiTask, status_text
+from .widgets import Section, label, row
+
+FINAL_STATUSES = ("success", "partial_success", "failed")
+
+
+class CreateSection(Section):
+    #: the assets of a created AOI are on the map (the preview of its geometry is no longer needed)
+    assetsLoaded = pyqtSignal()
+    #: the flow ended (done, failed or cancelled): the list of existing AOIs is out of date
+    flowEnded = pyqtSignal()
+
+    def __init__(self, panel, form):
+        super().__init__(panel, "Create", "createGroup")
+        self.form_section = form  # AoiFormSection: makes the request bodies
+        self._flow_tasks: List[Any] = []  # the create/poll/load task of the running flow
+        self._flow_queue: List[Any] = []  # the AOIs still to create
+        #: write the layers to a GeoPackage (beside the project, or in the profile when unsaved)
+        self.save_gpkg = True
+        #: folder of the GeoPackages (None: core.layers.default_gpkg_folder(project))
+        self.gpkg_folder: Optional[str] = None
+        lay = QVBoxLayout(self)
+        self.create_button = QPushButton("Create AOI")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 100)
+        self.progress_bar.setValue(0)
+        self.create_status = label()
+        lay.addWidget(row(self.create_button, self.cancel_button, None))
+        lay.addWidget(self.progress_bar)
+        lay.addWidget(self.create_status)
+        self.create_button.clicked.connect(panel.slot(self.create_aoi))
+        self.cancel_button.clicked.connect(panel.slot(self.cancel_create))
+
+    def gpkg_path(self, project, aoi) -> Optional[str]:
+        """The GeoPackage for this AOI's layers, or None for memory layers."""
+        if not self.save_gpkg:
+            return None
+        from ..core import layers
+
+        return layers.default_gpkg_path(project, aoi, self.gpkg_folder)
+
+    def create_aoi(self):
+        payloads = self.form_section.payloads()
+        if not payloads:
+            return
+        client = self.panel.client()
+        if client is None:
+            return
+        self._flow_queue = list(payloads)
+        self.create_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self._next_or_end(client)
+
+    def cancel_create(self):
+        self._flow_queue = []
+        for task in list(self._flow_tasks):
+            try:
+                task.cancel()
+            except RuntimeError:  # already deleted by the task manager
+                pass
+        self.create_status.setText("Cancelling…")
+
+    # ------------------------------------------------------------------ the flow
+    def _run(self, task):
+        self._flow_tasks = [task]
+        self.panel.start(task)
+
+    def _next_or_end(self, client):
+        if not self._flow_queue:
+            self._flow_end()
+            return
+        payload = self._flow_queue.pop(0)
+        self.create_status.setText(f"Creating “{payload.name}”…")
+        self.progress_bar.setValue(0)
+        alive = self.panel.alive
+        self._run(CreateAoiTask(
+            client, payload,
+            alive(lambda aoi: self._created(client, aoi)),
+            alive(lambda m: self._flow_failed(f"“{payload.name}” was not created: {m}")),
+            alive(lambda: self._flow_cancelled(
+                f"Creating “{payload.name}” was cancelled; if the request had reached the "
+                "server the AOI exists: see Existing AOIs.")),
+        ))
+
+    def _created(self, client, aoi):
+        name = aoi.name or aoi.aoi_id
+        self.create_status.setText(f"“{name}” created ({status_text(aoi.status)}); waiting for processing…")
+        self.panel.message(f"AOI “{name}” created; processing started.", Qgis.Info, 4)
+        if status_text(aoi.status) in FINAL_STATUSES:
+            self._polled(client, aoi)
+            return
+        alive = self.panel.alive
+        task = PollAoiTask(client, aoi.aoi_id, name,
+                           alive(lambda a: self._polled(client, a)),
+                           alive(lambda m: self._flow_failed(f"Waiting for “{name}” stopped: {m}")),
+                           alive(lambda: self._flow_cancelled(
+                               f"Stopped waiting for “{name}”; it keeps processing on the server. "
+                               "Load it later from Existing AOIs.")),
+                           **self.panel.poll_options)
+        task.aoiUpdated.connect(alive(self._aoi_update))
+        task.statusMessage.connect(alive(self.create_status.setText))
+        self._run(task)
+
+    def _aoi_update(self, aoi):
+        progress = int(aoi.progress or 0)
+        self.progress_bar.setValue(max(0, min(100, progress)))
+        self.create_status.setText(f"“{aoi.name or aoi.aoi_id}”: {status_text(aoi.status)}, {progress}%")
+
+    def _polled(self, client, aoi):
+        name = aoi.name or aoi.aoi_id
+        status = status_text(aoi.status)
+        self.progress_bar.setValue(int(aoi.progress or (100 if status == "success" else 0)))
+        if status == "failed":
+            self.panel.message(f"AOI “{name}” failed on the Pixxel side; no assets were produced.",
+                               Qgis.Critical, 0)
+            self.create_status.setText(f"“{name}” failed.")
+            self._next_or_end(client)
+            return
+        if status == "partial_success":
+            self.panel.message(f"AOI “{name}” finished with partial success; loading the assets that exist.",
+                               Qgis.Warning, 10)
+        else:
+            self.panel.message(f"AOI “{name}” is ready; loading its assets.", Qgis.Success, 5)
+        self.create_status.setText(f"“{name}” {status}; loading assets…")
+        self._run(self.panel.load_task(
+            client, aoi, lambda res: self._loaded(client, res),
+            lambda m: self._flow_failed(f"Assets of “{name}” not loaded: {m}"),
+            lambda: self._flow_cancelled(f"Loading the assets of “{name}” was cancelled.")))
+
+    def _loaded(self, client, result):
+        aoi = result["aoi"]
+        self.progress_bar.setValue(100)
+        text = f"“{aoi.name or aoi.aoi_id}”: {result.get('message') or str(result['count']) + ' assets loaded.'}"
+        self.create_status.setText(text)
+        self.panel.message(text, Qgis.Success, 8)
+        self.assetsLoaded.emit()
+        self._next_or_end(client)
+
+    def _flow_end(self, text: str = ""):
+        self._flow_tasks = []
+        self._flow_queue = []
+        self.create_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        if text:
+            self.create_status.setText(text)
+        self.flowEnded.emit()
+
+    def _flow_failed(self, text: str):
+        self.panel.error(text)
+        self._flow_end(text)
+
+    def _flow_cancelled(self, text: str):
+        self.panel.message(text, Qgis.Warning, 10)
+        self._flow_end(text)

@@ -1,0 +1,112 @@
+"""Panel section "Existing AOIs": the account's AOIs (newest first), Refresh, load boundary and assets again."""
+
+from __future__ import annotations
+
+from typing import Any, List
+
+from qgis.core import Qgis
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from ..core.tasks import status_text
+from .widgets import Section, label, row
+
+
+class ExistingAoisSection(Section):
+    def __init__(self, panel):
+        super().__init__(panel, "Existing AOIs", "existingGroup")
+        self.aois: List[Any] = []
+        lay = QVBoxLayout(self)
+        self.aoi_table = QTableWidget(0, 4)
+        self.aoi_table.setHorizontalHeaderLabels(("Name", "Status", "Progress", "Created"))
+        self.aoi_table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.aoi_table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.aoi_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.aoi_table.verticalHeader().setVisible(False)
+        self.aoi_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.aoi_table.setMinimumHeight(120)
+        self.refresh_aois_button = QPushButton("Refresh")
+        self.load_aoi_button = QPushButton("Load boundary and assets")
+        self.existing_status = label()
+        lay.addWidget(self.aoi_table)
+        lay.addWidget(row(self.refresh_aois_button, self.load_aoi_button, None))
+        lay.addWidget(self.existing_status)
+        self.refresh_aois_button.clicked.connect(panel.slot(self.refresh_aois))
+        self.load_aoi_button.clicked.connect(panel.slot(self.load_selected_aoi))
+        self.aoi_table.doubleClicked.connect(panel.slot(self.load_selected_aoi))
+
+    def refresh_aois(self, quiet: bool = False):
+        """List the AOIs; ``quiet``: no message on failure, nothing at all before the first client."""
+        def done(aois):
+            self._set_aois(aois)
+            self.existing_status.setText(f"{len(self.aois)} AOI(s).")
+
+        def failed(msg):
+            self.existing_status.setText(f"Could not list AOIs: {msg}")
+            if not quiet:
+                self.panel.error(f"Could not list AOIs: {msg}")
+
+        if quiet and not self.panel.connection_section.has_client:
+            return
+        self.panel.call("Pixxel: list AOIs", lambda c: c.all_aois(), done, failed, [self.refresh_aois_button])
+
+    def _set_aois(self, aois):
+        selected = self.selected_aoi()
+        keep = selected.aoi_id if selected is not None else None
+        self.aois = sorted(aois, key=lambda a: str(getattr(a, "created_at_raw", None) or a.created_at or ""),
+                           reverse=True)
+        self.aoi_table.setRowCount(len(self.aois))
+        for r, aoi in enumerate(self.aois):
+            name = QTableWidgetItem(aoi.name or aoi.aoi_id)
+            name.setData(Qt.UserRole, r)
+            name.setToolTip(aoi.aoi_id)
+            self.aoi_table.setItem(r, 0, name)
+            self.aoi_table.setItem(r, 1, QTableWidgetItem(status_text(aoi.status)))
+            self.aoi_table.setItem(r, 2, QTableWidgetItem("" if aoi.progress is None else f"{aoi.progress:.0f}%"))
+            created = aoi.created_at.strftime("%Y-%m-%d %H:%M") if aoi.created_at else ""
+            self.aoi_table.setItem(r, 3, QTableWidgetItem(created))
+            if keep is not None and aoi.aoi_id == keep:
+                self.aoi_table.selectRow(r)
+
+    def selected_aoi(self):
+        model = self.aoi_table.selectionModel()
+        rows = model.selectedRows() if model is not None else []
+        cell = self.aoi_table.item(rows[0].row(), 0) if rows else None
+        return self.aois[int(cell.data(Qt.UserRole))] if cell is not None else None
+
+    def load_selected_aoi(self):
+        aoi = self.selected_aoi()
+        if aoi is None:
+            self.panel.warn("Select an AOI in the Existing AOIs list first.")
+            return
+        client = self.panel.client()
+        if client is None:
+            return
+        name = aoi.name or aoi.aoi_id
+        self.existing_status.setText(f"Loading “{name}”…")
+        self.load_aoi_button.setEnabled(False)
+
+        def done(result):
+            self.load_aoi_button.setEnabled(True)
+            status = status_text(result["aoi"].status)
+            text = f"“{name}” ({status}): {result.get('message') or ''}"
+            self.existing_status.setText(text)
+            self.panel.message(text, Qgis.Success if status == "success" else Qgis.Warning, 8)
+
+        def failed(msg):
+            self.load_aoi_button.setEnabled(True)
+            self.existing_status.setText(f"“{name}” not loaded: {msg}")
+            self.panel.error(f"“{name}” not loaded: {msg}")
+
+        def cancelled():
+            self.load_aoi_button.setEnabled(True)
+            self.existing_status.setText("Cancelled.")
+
+        self.panel.start(self.panel.load_task(client, aoi, done, failed, cancelled))
