@@ -6,6 +6,7 @@ Main thread (renderers and actions belong to a layer that may be in the project)
 from __future__ import annotations
 
 from qgis.core import (
+    Qgis,
     QgsAction,
     QgsCategorizedSymbolRenderer,
     QgsFillSymbol,
@@ -24,6 +25,8 @@ __all__ = [
     "OPEN_RASTER_ACTION",
     "apply_asset_style",
     "apply_boundary_style",
+    "asset_label_settings",
+    "LABEL_MIN_SCALE",
     "add_asset_actions",
     "raster_action_code",
 ]
@@ -40,6 +43,7 @@ TYPE_COLOURS = {
     "visualization": "#16a085",
 }
 OTHER_COLOUR = "#9e9e9e"
+LABEL_MIN_SCALE = 20000.0  # asset names only when zoomed in beyond 1:20,000
 OPEN_URL_ACTION = "Open asset URL"
 OPEN_RASTER_ACTION = "Open as raster"
 
@@ -67,25 +71,53 @@ def apply_asset_style(
     cats.append(QgsRendererCategory(None, _fill(OTHER_COLOUR), "other"))  # NULL / unknown values
     layer.setRenderer(QgsCategorizedSymbolRenderer(by, cats))
     if labels:
-        settings = QgsPalLayerSettings()
-        settings.fieldName = "name"
-        settings.isExpression = False
-        fmt = QgsTextFormat()
-        fmt.setSize(8)
-        buf = fmt.buffer()
-        buf.setEnabled(True)
-        buf.setSize(0.8)
-        fmt.setBuffer(buf)
-        settings.setFormat(fmt)
-        try:
-            settings.placement = QgsPalLayerSettings.Horizontal
-        except AttributeError:  # pragma: no cover - enum moved in later QGIS
-            pass
-        layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+        layer.setLabeling(QgsVectorLayerSimpleLabeling(asset_label_settings()))
         layer.setLabelsEnabled(True)
     if actions:
         add_asset_actions(layer)
     layer.triggerRepaint()
+
+
+def asset_label_settings() -> QgsPalLayerSettings:
+    """Asset-name labels that stay readable with hundreds of overlapping footprints.
+
+    Shown only when zoomed in beyond 1:``LABEL_MIN_SCALE`` (at AOI scale 240 names would cover the map),
+    only inside a footprint the label fits in, never on top of another label (QGIS drops the ones that
+    would collide rather than drawing them all) and avoiding the footprints' outlines where it can.
+    """
+    settings = QgsPalLayerSettings()
+    settings.fieldName = "name"
+    settings.isExpression = False
+    fmt = QgsTextFormat()
+    fmt.setSize(8)
+    buf = fmt.buffer()
+    buf.setEnabled(True)
+    buf.setSize(0.8)
+    fmt.setBuffer(buf)
+    settings.setFormat(fmt)
+    try:
+        settings.placement = QgsPalLayerSettings.Horizontal
+    except AttributeError:  # pragma: no cover - enum moved in later QGIS
+        pass
+    settings.scaleVisibility = True
+    settings.minimumScale = LABEL_MIN_SCALE  # most zoomed-out scale (denominator) with labels
+    settings.maximumScale = 0  # no limit zooming in
+    settings.fitInPolygonOnly = True
+    settings.displayAll = False  # colliding labels are left out, not drawn over each other
+    obstacle = settings.obstacleSettings()
+    obstacle.setIsObstacle(True)
+    obstacle.setType(obstacle.PolygonBoundary)  # other labels keep off the footprint outlines
+    settings.setObstacleSettings(obstacle)
+    placement = getattr(settings, "placementSettings", None)  # QGIS >= 3.26
+    if placement is not None:
+        ps = placement()
+        try:
+            ps.setOverlapHandling(Qgis.LabelOverlapHandling.PreventOverlap)
+            ps.setAllowDegradedPlacement(False)
+        except AttributeError:  # pragma: no cover - partial API
+            pass
+        settings.setPlacementSettings(ps)
+    return settings
 
 
 def apply_boundary_style(layer: QgsVectorLayer, colour: str = "#ff00c8") -> None:

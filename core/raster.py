@@ -111,13 +111,24 @@ def open_asset_raster(path_url: str, name: Optional[str] = None) -> QgsRasterLay
 class OpenRasterTask(QgsTask):
     """Opens the raster in run() (network) and adds it to the project in finished() (main thread)."""
 
-    def __init__(self, url: str, name: Optional[str] = None, project: Optional[QgsProject] = None):
+    def __init__(self, url: str, name: Optional[str] = None, project: Optional[QgsProject] = None,
+                 on_done=None, on_error=None):
         super().__init__(f"Opening {name or url}", QgsTask.CanCancel)
         self.url = url
         self.name = name
         self.project = project
         self.layer: Optional[QgsRasterLayer] = None
         self.error: Optional[str] = None
+        # on_done(layer) after the layer is added; on_error(text) instead of the message bar (main thread)
+        self.on_done = on_done
+        self.on_error = on_error
+        self._detached = False
+        self._release = None  # set by core.tasks.TaskKeeper
+
+    def detach(self) -> None:
+        """Drop the callbacks and stay silent (the panel that started the task is gone)."""
+        self.on_done = self.on_error = None
+        self._detached = True
 
     def run(self) -> bool:
         try:
@@ -135,10 +146,19 @@ class OpenRasterTask(QgsTask):
 
     def finished(self, result: bool) -> None:
         _tasks.discard(self)
-        if result and self.layer is not None:
-            (self.project or QgsProject.instance()).addMapLayer(self.layer)
-        else:
-            _message(self.error or "Opening the asset raster was cancelled.")
+        try:
+            if result and self.layer is not None:
+                (self.project or QgsProject.instance()).addMapLayer(self.layer)
+                if self.on_done is not None:
+                    self.on_done(self.layer)
+            elif self.on_error is not None:
+                self.on_error(self.error or "Opening the asset raster was cancelled.")
+            elif not self._detached:
+                _message(self.error or "Opening the asset raster was cancelled.")
+        finally:
+            release, self._release = self._release, None
+            if release is not None:
+                release()
 
 
 def _message(text: str, warning: bool = True) -> None:

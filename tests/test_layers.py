@@ -288,3 +288,16 @@ def test_simulator_10k_assets_to_gpkg_project_and_refresh(qgis_app, sim_factory,
     again = L.prepare_aoi_layers(client.iter_asset_pages(aoi.aoi_id, raw=True), aoi, gpkg_path=gpkg)
     _, layers = L.add_aoi_to_project(reopened, aoi, again.asset_layer, again.boundary_layer)
     assert layers["assets"].id() == found["assets"].id() and len(reopened.mapLayers()) == 2
+
+
+def test_asset_labels_stay_readable_at_aoi_scale(qgis_app):
+    """240+ footprints: names only when zoomed in beyond 1:20,000, inside their footprint, never piled up."""
+    from pixxel_qgis.core.layer_style import LABEL_MIN_SCALE, apply_asset_style
+
+    layer = L.build_asset_layer([make_assets(240)], "many").layer
+    apply_asset_style(layer)
+    s = layer.labeling().settings()
+    assert layer.labelsEnabled() and s.fieldName == "name"
+    assert s.scaleVisibility and s.minimumScale == LABEL_MIN_SCALE == 20000 and s.maximumScale == 0
+    assert s.fitInPolygonOnly and not s.displayAll
+    assert s.obstacleSettings().isObstacle()

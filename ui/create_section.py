@@ -1,17 +1,18 @@
-"""Panel section "Create": Create AOI, Cancel, progress and status.
+"""Panel section "Create": where the layers go (Output), Create AOI, Cancel, progress and status.
 
 One flow per AOI shape: CreateAoiTask -> PollAoiTask (until a final status) -> LoadAssetsTask.
 """
 
 from __future__ import annotations
 
-from typing import Any, List, Optional
+from typing import Any, List
 
 from qgis.core import Qgis
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QProgressBar, QPushButton, QVBoxLayout
 
 from ..core.tasks import CreateAoiTask, PollAoiTask, status_text
+from .output_options import OutputOptions
 from .widgets import Section, label, row
 
 FINAL_STATUSES = ("success", "partial_success", "failed")
@@ -28,11 +29,8 @@ class CreateSection(Section):
         self.form_section = form  # AoiFormSection: makes the request bodies
         self._flow_tasks: List[Any] = []  # the create/poll/load task of the running flow
         self._flow_queue: List[Any] = []  # the AOIs still to create
-        #: write the layers to a GeoPackage (beside the project, or in the profile when unsaved)
-        self.save_gpkg = True
-        #: folder of the GeoPackages (None: core.layers.default_gpkg_folder(project))
-        self.gpkg_folder: Optional[str] = None
         lay = QVBoxLayout(self)
+        self.output = OutputOptions()  # GeoPackage in a folder, or memory layers (kept in QgsSettings)
         self.create_button = QPushButton("Create AOI")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
@@ -40,19 +38,12 @@ class CreateSection(Section):
         self.progress_bar.setRange(0, 100)
         self.progress_bar.setValue(0)
         self.create_status = label()
+        lay.addWidget(self.output)
         lay.addWidget(row(self.create_button, self.cancel_button, None))
         lay.addWidget(self.progress_bar)
         lay.addWidget(self.create_status)
         self.create_button.clicked.connect(panel.slot(self.create_aoi))
         self.cancel_button.clicked.connect(panel.slot(self.cancel_create))
-
-    def gpkg_path(self, project, aoi) -> Optional[str]:
-        """The GeoPackage for this AOI's layers, or None for memory layers."""
-        if not self.save_gpkg:
-            return None
-        from ..core import layers
-
-        return layers.default_gpkg_path(project, aoi, self.gpkg_folder)
 
     def create_aoi(self):
         payloads = self.form_section.payloads()

@@ -2,7 +2,8 @@
 
 Sections (one file each): connection_section (base URL, key, Save, Test), geometry_section (use selection,
 mode, area/vertices, preview), aoi_form (name, project, satellite, dates, cloud, image search),
-create_section (create + poll + assets, progress, cancel), existing_aois (list, refresh, load again).
+create_section (output choice, create + poll + assets, progress, cancel), existing_aois (list, refresh,
+load again), asset_rasters (open the selected assets' GeoTIFFs).
 
 The dock owns the TaskKeeper and ``shutdown()``; every network call runs in a core.tasks QgsTask started
 through ``call()``/``start()``. A failure never clears what the user typed.
@@ -18,6 +19,7 @@ from qgis.PyQt.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
 from ..core.tasks import ApiCallTask, LoadAssetsTask, TaskKeeper, user_message
 from .aoi_form import AoiFormSection
+from .asset_rasters import AssetRastersSection
 from .connection_section import ConnectionSection
 from .create_section import CreateSection
 from .existing_aois import ExistingAoisSection
@@ -51,6 +53,7 @@ class PixxelDockWidget(QgsDockWidget):
         self.form_section = AoiFormSection(self, self.geometry_section)
         self.create_section = CreateSection(self, self.form_section)
         self.existing_section = ExistingAoisSection(self)
+        self.raster_section = AssetRastersSection(self)
 
         self.connection_section.saved.connect(self.slot(self._connection_saved))
         # the boundary layer replaces the preview of the AOI geometry
@@ -63,7 +66,7 @@ class PixxelDockWidget(QgsDockWidget):
         body = QWidget()
         outer = QVBoxLayout(body)
         for section in (self.connection_section, self.geometry_section, self.form_section,
-                        self.create_section, self.existing_section):
+                        self.create_section, self.existing_section, self.raster_section):
             outer.addWidget(section)
         outer.addStretch(1)
         scroll.setWidget(body)
@@ -98,10 +101,12 @@ class PixxelDockWidget(QgsDockWidget):
     item_table = _forward("form_section", "item_table")
     footprints_button = _forward("form_section", "footprints_button")
 
-    #: write the layers to a GeoPackage (False: temporary memory layers)
-    save_gpkg = _forward("create_section", "save_gpkg")
-    #: folder of the GeoPackages (None: core.layers.default_gpkg_folder(project))
-    gpkg_folder = _forward("create_section", "gpkg_folder")
+    output_combo = _forward("output", "output_combo")
+    gpkg_folder_widget = _forward("output", "gpkg_folder_widget")
+    #: write the layers to a GeoPackage (False: temporary memory layers); backed by the Output choice
+    save_gpkg = _forward("output", "save_gpkg")
+    #: folder of the GeoPackages (None: core.layers.default_gpkg_folder(project)); backed by the Folder field
+    gpkg_folder = _forward("output", "gpkg_folder")
 
     create_button = _forward("create_section", "create_button")
     cancel_button = _forward("create_section", "cancel_button")
@@ -109,11 +114,19 @@ class PixxelDockWidget(QgsDockWidget):
     create_status = _forward("create_section", "create_status")
     _flow_tasks = _forward("create_section", "_flow_tasks")
 
+    open_raster_button = _forward("raster_section", "open_raster_button")
+    raster_status = _forward("raster_section", "raster_status")
+
     aois = _forward("existing_section", "aois")
     aoi_table = _forward("existing_section", "aoi_table")
     refresh_aois_button = _forward("existing_section", "refresh_aois_button")
     load_aoi_button = _forward("existing_section", "load_aoi_button")
     existing_status = _forward("existing_section", "existing_status")
+
+    @property
+    def output(self):
+        """The Output choice (ui.output_options.OutputOptions) of the Create section."""
+        return self.create_section.output
 
     @property
     def _aoi_band(self):
@@ -158,6 +171,9 @@ class PixxelDockWidget(QgsDockWidget):
 
     def load_selected_aoi(self):
         self.existing_section.load_selected_aoi()
+
+    def open_selected_rasters(self):
+        self.raster_section.open_selected_rasters()
 
     # ------------------------------------------------------------------ messages
     def message(self, text: str, level=Qgis.Info, duration: int = 6):
@@ -240,7 +256,7 @@ class PixxelDockWidget(QgsDockWidget):
                                      result["boundary_layer"])
             on_done(result)
 
-        return LoadAssetsTask(client, aoi, self.create_section.gpkg_path(project, aoi), project, self.alive(done),
+        return LoadAssetsTask(client, aoi, self.output.gpkg_path(project, aoi), project, self.alive(done),
                               self.alive(on_error), self.alive(on_cancel))
 
     def _connection_saved(self):
