@@ -1,4 +1,9 @@
-"""Offset/limit pagination: the first page sequentially, then the rest concurrently, yielded in order.
+"""Offset/limit pagination, fetched concurrently and yielded in order.
+
+The first round is speculative: offsets 0, L, 2L, ... (``concurrency`` pages) are requested together
+instead of fetching page 1 alone to learn ``total``; the rest follow once the total is known, and the
+speculative pages past it (or not matching the server's page size) are discarded. If the first page already
+holds the total (e.g. a server that ignores ``limit``), it is yielded once and nothing more is requested.
 
 Stops on the last page, on an empty page, and follows a ``total`` that changes between pages (more pages
 are planned if it grows; it ends early if it shrinks). The number of requests in flight never exceeds
@@ -8,9 +13,10 @@ are planned if it grows; it ends early if it shrinks). The number of requests in
 from __future__ import annotations
 
 import logging
+import threading
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, Deque, Iterator, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Deque, Iterator, NamedTuple, Optional
 
 from .errors import CancelledError
 from .transport import cancel_scope, current_cancel
@@ -41,6 +47,12 @@ def _fetch_in_scope(cancelled, fetch: Fetch, offset: int, limit: int) -> PageRes
         return fetch(offset, limit)
 
 
+class _Job(NamedTuple):
+    offset: int
+    future: Future
+    dropped: threading.Event  # set when the page is no longer wanted: its retries/waits stop early
+
+
 def iter_offset_pages(
     fetch: Fetch,
     *,
@@ -50,81 +62,109 @@ def iter_offset_pages(
     progress: Optional[Callable[[int, int], None]] = None,
     max_pages: int = MAX_PAGES,
 ) -> Iterator[Any]:
-    """Yield every page's payload in offset order. ``fetch(offset, limit)`` may run in worker threads."""
+    """Yield every page's payload in offset order. ``fetch(offset, limit)`` runs in worker threads."""
     if page_size < 1:
         raise ValueError("page_size must be at least 1")
     if cancelled is None:
         cancelled = current_cancel()  # e.g. the QgsTask running this; the page threads inherit it
     _check(cancelled)
-    first = fetch(0, page_size)
-    total = first.total
-    if first.count == 0:
-        if progress:
-            progress(0, 0 if total is None else total)
-        return
-    step = page_size
-    if first.limit and 0 < first.limit < page_size:
-        step = first.limit  # the server capped the page size
-    elif total is not None and first.count < page_size and first.count < total:
-        step = first.count
-    elif first.count > page_size:
-        step = first.count  # the server ignored the limit: go on from where its page ended
-    done = first.count
-    _check(cancelled)
-    yield first.payload
-    if progress:
-        progress(done, total if total is not None else done)
-    if total is not None and done >= total:
-        return  # the first page held everything (e.g. a server that ignores the limit)
-
-    if total is None:  # no pagination metadata: read sequentially until a short page
-        offset, last_count, pages = step, first.count, 1
-        while last_count >= step and pages < max_pages:
-            _check(cancelled)
-            page = fetch(offset, step)
-            pages += 1
-            if page.count == 0:
-                return
-            done += page.count
-            yield page.payload
-            if progress:
-                progress(done, done)
-            offset += step
-            last_count = page.count
-        return
 
     workers = max(1, int(concurrency))
     window = 2 * workers
-    pending: Deque[Tuple[int, Future]] = deque()
-    next_offset = step
-    submitted = 1
+    pending: Deque[_Job] = deque()
     executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pixxel-pages")
+
+    def submit(offset: int, limit: int) -> None:
+        dropped = threading.Event()
+
+        def stop() -> bool:
+            return dropped.is_set() or (cancelled is not None and cancelled())
+
+        pending.append(_Job(offset, executor.submit(_fetch_in_scope, stop, fetch, offset, limit), dropped))
+
+    def drop(job: _Job) -> None:
+        job.dropped.set()
+        job.future.cancel()
+
     try:
+        # First round, speculative: offsets 0, L, 2L, ... (one per worker) together, so that learning
+        # ``total`` from page 1 costs no extra round trip. The pages past the total are discarded.
+        for i in range(max(1, min(workers, max_pages))):
+            submit(i * page_size, page_size)
+        first = pending.popleft().future.result()
+        total = first.total
+        step = page_size
+        if first.limit and 0 < first.limit < page_size:
+            step = first.limit  # the server capped the page size
+        elif total is not None and first.count < page_size and first.count < total:
+            step = first.count
+        elif first.count > page_size:
+            step = first.count  # the server ignored the limit: go on from where its page ended
+        if first.count == 0 or step != page_size:
+            while pending:  # the speculative offsets do not match the server's pages: replan
+                drop(pending.pop())
+        if first.count == 0:
+            if progress:
+                progress(0, 0 if total is None else total)
+            return
+        done = first.count
+        _check(cancelled)
+        yield first.payload
+        if progress:
+            progress(done, total if total is not None else done)
+        if total is not None and done >= total:
+            return  # the first page held everything (e.g. a server that ignores the limit)
+        if total is not None:
+            while pending and pending[-1].offset >= total:
+                drop(pending.pop())
+
+        if total is None:  # no pagination metadata: read in order until a short page
+            offset, last_count, pages = step, first.count, 1
+            while last_count >= step and pages < max_pages:
+                _check(cancelled)
+                if not pending:  # the speculative pages (contiguous from ``step``) are used first
+                    submit(offset, step)
+                job = pending.popleft()
+                page = job.future.result()
+                pages += 1
+                if page.count == 0:
+                    return
+                done += page.count
+                yield page.payload
+                if progress:
+                    progress(done, done)
+                offset += step
+                last_count = page.count
+            return
+
+        submitted = 1 + len(pending)
+        next_offset = step * submitted
         while True:
             while len(pending) < window and next_offset < total and submitted < max_pages:
                 _check(cancelled)
-                pending.append((next_offset, executor.submit(_fetch_in_scope, cancelled, fetch, next_offset,
-                                                             step)))
+                submit(next_offset, step)
                 next_offset += step
                 submitted += 1
             if not pending:
                 break
-            offset, future = pending.popleft()
-            page = future.result()
+            job = pending.popleft()
+            page = job.future.result()
             _check(cancelled)
             if page.count == 0:
-                log.debug("empty page at offset %d: end of the list", offset)
+                log.debug("empty page at offset %d: end of the list", job.offset)
                 break
             if page.total is not None and page.total != total:
                 log.info("the total changed from %d to %d while paging", total, page.total)
                 total = page.total
-                while pending and pending[-1][0] >= total:
-                    pending.pop()[1].cancel()
+                while pending and pending[-1].offset >= total:
+                    drop(pending.pop())
+                    next_offset -= step
+                    submitted -= 1
             done += page.count
             yield page.payload
             if progress:
                 progress(done, max(total, done))
     finally:
-        for _, future in pending:
-            future.cancel()
+        for job in pending:
+            drop(job)
         executor.shutdown(wait=True)

@@ -209,6 +209,17 @@ def test_concurrent_fetch_is_bounded_and_in_order(server):
     assert 2 <= s.max_inflight <= 3
 
 
+def test_first_round_is_fetched_concurrently(server):
+    """Offsets 0, L, 2L, 3L go out together (page 1 is not fetched alone to learn the total); the
+    speculative page past the total is discarded, and no page is requested twice."""
+    s = server(asset_pages(lambda off: 25, delay=0.2))
+    c = client_for(s.url, "k", concurrency=4)
+    pages = list(c.iter_asset_pages("A", page_size=10, raw=True))
+    assert [a["id"] for p in pages for a in p] == [f"a{i}" for i in range(25)]
+    assert s.max_inflight == 4  # all of the first round in flight at once
+    assert len(s.seen) == 4  # 3 pages + 1 speculative page past the total, nothing more
+
+
 def test_pagination_stops_when_total_shrinks_grows_or_page_empty(server):
     shrink = server(asset_pages(lambda off: 100 if off == 0 else 35))
     ids = [a["id"] for p in client_for(shrink.url, "k").iter_asset_pages("A", page_size=10, raw=True) for a in p]
