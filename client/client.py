@@ -262,7 +262,9 @@ class PixxelClient:
             pg = page.pagination or Pagination()
             return PageResult(page.aois, len(page.aois), pg.total, pg.limit)
 
-        for aois in iter_offset_pages(fetch, page_size=page_size, concurrency=self.concurrency, cancelled=cancelled):
+        # A user's AOIs usually fit on one page: no speculative first round (see iter_offset_pages).
+        for aois in iter_offset_pages(fetch, page_size=page_size, concurrency=self.concurrency, cancelled=cancelled,
+                                      first_round=1):
             yield from aois
 
     def all_aois(self, page_size: int = 100, **filters: Any) -> List[AOI]:

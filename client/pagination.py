@@ -61,8 +61,13 @@ def iter_offset_pages(
     cancelled: Optional[Callable[[], bool]] = None,
     progress: Optional[Callable[[int, int], None]] = None,
     max_pages: int = MAX_PAGES,
+    first_round: Optional[int] = None,
 ) -> Iterator[Any]:
-    """Yield every page's payload in offset order. ``fetch(offset, limit)`` runs in worker threads."""
+    """Yield every page's payload in offset order. ``fetch(offset, limit)`` runs in worker threads.
+
+    ``first_round`` pages (default: one per worker) are requested before ``total`` is known; pass 1 for
+    listings that usually fit on one page, so they cost one request.
+    """
     if page_size < 1:
         raise ValueError("page_size must be at least 1")
     if cancelled is None:
@@ -89,7 +94,7 @@ def iter_offset_pages(
     try:
         # First round, speculative: offsets 0, L, 2L, ... (one per worker) together, so that learning
         # ``total`` from page 1 costs no extra round trip. The pages past the total are discarded.
-        for i in range(max(1, min(workers, max_pages))):
+        for i in range(max(1, min(first_round or workers, workers, max_pages))):
             submit(i * page_size, page_size)
         first = pending.popleft().future.result()
         total = first.total
