@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from pixxel_qgis.client import AOI, PixxelClient
 from pixxel_qgis.core import layers, raster, tasks
+from pixxel_qgis.tests.loopback_server import Server
 from qgis.core import QgsProject
 from qgis.PyQt.QtTest import QTest
 
@@ -44,53 +42,12 @@ EVIL_NAMES = [
 ]
 
 
-class Server:
-    """Tiny loopback server: ``handler(path, query)`` -> (status, headers, body); records what it saw."""
-
-    def __init__(self, handler):
-        self.handler = handler
-        self.seen = []
-        outer = self
-
-        class H(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *a):
-                pass
-
-            def _go(self):
-                parts = urlsplit(self.path)
-                length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(length)
-                outer.seen.append((self.command, parts.path, dict(self.headers)))
-                status, headers, body = outer.handler(parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()})
-                self.send_response(status)
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = do_HEAD = _go
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture
 def servers():
     made = []
 
-    def make(handler):
-        s = Server(handler)
+    def make(handler):  # handler(path, query) -> (status, headers, body)
+        s = Server(lambda method, path, query, headers, body: handler(path, query))
         made.append(s)
         return s
 
