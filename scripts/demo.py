@@ -207,31 +207,10 @@ def step_connect(ctx: Demo) -> str:
 
 def step_select_polygons(ctx: Demo) -> str:
     """draw fields in UTM 43N, select them, make the AOI geometry"""
-    from qgis.core import (
-        QgsCoordinateReferenceSystem,
-        QgsCoordinateTransform,
-        QgsFeature,
-        QgsGeometry,
-        QgsPointXY,
-        QgsProject,
-        QgsVectorLayer,
-    )
+    from demo_fields import fields_layer
+    from qgis.core import QgsProject
 
-    layer = QgsVectorLayer("Polygon?crs=EPSG:32643&field=name:string", "Fields (UTM 43N)", "memory")
-    tr = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), layer.crs(), QgsProject.instance())
-    feats = []
-    for name, (cx, cy, w, h) in {"north": (77.600, 12.985, 0.020, 0.012), "south": (77.598, 12.962, 0.018, 0.014),
-                                 "east": (77.622, 12.972, 0.008, 0.020)}.items():
-        ring = [QgsPointXY(cx - w, cy - h), QgsPointXY(cx + w, cy - h), QgsPointXY(cx + w, cy + h),
-                QgsPointXY(cx - w, cy + h)]
-        g = QgsGeometry.fromPolygonXY([ring])
-        g.transform(tr)
-        f = QgsFeature(layer.fields())
-        f.setAttributes([name])
-        f.setGeometry(g)
-        feats.append(f)
-    layer.dataProvider().addFeatures(feats)
-    layer.updateExtents()
+    layer = fields_layer()
     from qgis.core import QgsFillSymbol, QgsSingleSymbolRenderer
 
     layer.setRenderer(QgsSingleSymbolRenderer(QgsFillSymbol.createSimple(

@@ -97,13 +97,7 @@ def inside_qgis() -> None:
     import qgis.utils
     from qgis.core import (
         QgsApplication,
-        QgsCoordinateReferenceSystem,
-        QgsCoordinateTransform,
-        QgsFeature,
-        QgsGeometry,
-        QgsPointXY,
         QgsProject,
-        QgsVectorLayer,
     )
     from qgis.PyQt.QtCore import QTimer
 
@@ -134,19 +128,10 @@ def inside_qgis() -> None:
         dock.save_button.click()
         _wait(idle, 30)
 
-        layer = QgsVectorLayer("Polygon?crs=EPSG:32643&field=name:string", "Fields (UTM 43N)", "memory")
-        tr = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), layer.crs(), QgsProject.instance())
-        feats = []
-        for name, (cx, cy, w, h) in {"north": (77.600, 12.985, 0.020, 0.012),
-                                     "south": (77.598, 12.962, 0.018, 0.014)}.items():
-            g = QgsGeometry.fromPolygonXY([[QgsPointXY(cx - w, cy - h), QgsPointXY(cx + w, cy - h),
-                                            QgsPointXY(cx + w, cy + h), QgsPointXY(cx - w, cy + h)]])
-            g.transform(tr)
-            f = QgsFeature(layer.fields())
-            f.setAttributes([name])
-            f.setGeometry(g)
-            feats.append(f)
-        layer.dataProvider().addFeatures(feats)
+        sys.path.insert(0, str(ROOT / "scripts"))
+        from demo_fields import fields_layer
+
+        layer = fields_layer(("north", "south"))
         QgsProject.instance().addMapLayer(layer)
         iface.setActiveLayer(layer)
         layer.selectAll()
