@@ -26,9 +26,10 @@ for p in (DEV, REPO, BENCH_DIR):
         sys.path.insert(0, p)
 
 TEST_API_KEY = "bench-key"
-TD2 = "0005c5bb-0bd2-4c80-9393-4a808341c54c"  # simulator satellite
-PROJECT = "ce5dcc14-8291-4b0c-a278-8c05ec426d22"  # simulator project
-BLR = {"type": "Polygon", "coordinates": [[[77.4, 12.8], [77.8, 12.8], [77.8, 13.2], [77.4, 13.2], [77.4, 12.8]]]}
+from pixxel_simulator import BENGALURU_AOI as BLR  # noqa: E402
+from pixxel_simulator import FIRST_PROJECT_ID as PROJECT  # noqa: E402
+from pixxel_simulator import TD2_ID as TD2  # noqa: E402
+
 RESULT_PREFIX = "BENCH-RESULT "
 
 

@@ -19,11 +19,11 @@ import pytest
 from pixxel_qgis.client import AOICreate, PixxelClient, SatelliteRef, SearchQuery
 
 pytest.importorskip("pixxel_simulator")
+from pixxel_simulator import BENGALURU_AOI as BLR  # noqa: E402
+from pixxel_simulator import FIRST_PROJECT_ID as PROJECT  # noqa: E402
+from pixxel_simulator import TD2_ID as TD2  # noqa: E402
 from pixxel_simulator import Faults  # noqa: E402
 
-TD2 = "0005c5bb-0bd2-4c80-9393-4a808341c54c"
-PROJECT = "ce5dcc14-8291-4b0c-a278-8c05ec426d22"
-BLR = {"type": "Polygon", "coordinates": [[[77.4, 12.8], [77.8, 12.8], [77.8, 13.2], [77.4, 13.2], [77.4, 12.8]]]}
 N = 200
 POST = dict(path_filter=r"^/v0/aois$", methods=frozenset({"POST"}))
 ROTATION = [

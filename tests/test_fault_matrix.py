@@ -30,11 +30,11 @@ from qgis.core import QgsProject
 from qgis.PyQt.QtTest import QTest
 
 pytest.importorskip("pixxel_simulator")
+from pixxel_simulator import BENGALURU_AOI as BLR  # noqa: E402
+from pixxel_simulator import FIRST_PROJECT_ID as PROJECT  # noqa: E402
+from pixxel_simulator import TD2_ID as TD2  # noqa: E402
 from pixxel_simulator import Faults  # noqa: E402
 
-TD2 = "0005c5bb-0bd2-4c80-9393-4a808341c54c"
-PROJECT = "ce5dcc14-8291-4b0c-a278-8c05ec426d22"
-BLR = {"type": "Polygon", "coordinates": [[[77.4, 12.8], [77.8, 12.8], [77.8, 13.2], [77.4, 13.2], [77.4, 12.8]]]}
 # Small enough that the whole matrix runs in well under a minute; the ratios match production
 # (timeout < latency, Retry-After < budget).
 FAST = dict(timeout=0.3, retry_budget_s=1.0, max_retries=4, backoff_base_s=0.02, backoff_max_s=0.08,

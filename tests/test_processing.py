@@ -22,8 +22,9 @@ from qgis.core import (
 
 MASTER = "pixxel-test-master"  # the same master password as the other tests (one pytest-qgis profile)
 FAST_POLL = {"initial_delay": 0.1, "factor": 1.5, "max_delay": 0.3, "max_transient": 5}
-PROJECT_ID = "ce5dcc14-8291-4b0c-a278-8c05ec426d22"
-TD2_ID = "0005c5bb-0bd2-4c80-9393-4a808341c54c"
+from pixxel_simulator import FIRST_PROJECT_ID as PROJECT_ID  # noqa: E402
+from pixxel_simulator import TD2_ID  # noqa: E402
+
 ITEM_ID = "TD2_000650_20230404_L2A_20240405_01001067"
 
 

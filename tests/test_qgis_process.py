@@ -20,9 +20,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pixxel_simulator import FIRST_PROJECT_ID as PROJECT_ID  # noqa: E402
+from pixxel_simulator import TD2_ID  # noqa: E402
 
-PROJECT_ID = "ce5dcc14-8291-4b0c-a278-8c05ec426d22"
-TD2_ID = "0005c5bb-0bd2-4c80-9393-4a808341c54c"
 ITEM_ID = "TD2_000650_20230404_L2A_20240405_01001067"
 REPO = Path(__file__).resolve().parent.parent
 

@@ -30,9 +30,10 @@ from pixxel_simulator import Faults  # noqa: E402
 
 KEY = "pxk-LEAKCANARY-4b1d9e7f0a2c6e8d"
 MASTER = "pixxel-test-master"
-TD2 = "0005c5bb-0bd2-4c80-9393-4a808341c54c"
-PROJECT = "ce5dcc14-8291-4b0c-a278-8c05ec426d22"
-BLR = {"type": "Polygon", "coordinates": [[[77.4, 12.8], [77.8, 12.8], [77.8, 13.2], [77.4, 13.2], [77.4, 12.8]]]}
+from pixxel_simulator import BENGALURU_AOI as BLR  # noqa: E402
+from pixxel_simulator import FIRST_PROJECT_ID as PROJECT  # noqa: E402
+from pixxel_simulator import TD2_ID as TD2  # noqa: E402
+
 FAST = dict(timeout=0.5, retry_budget_s=1.0, backoff_base_s=0.02, backoff_max_s=0.05)
 FORMS = (KEY, KEY.encode().hex(), KEY[::-1])  # as is, hex, reversed (a careless "obfuscation")
 

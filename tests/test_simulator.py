@@ -15,7 +15,8 @@ from pixxel_simulator import PROJECTS, SATELLITES, TEST_API_KEY, Faults, SimConf
 from shapely.geometry import shape
 
 TD1 = "0004ab8d-0ad1-4d62-8a3f-fe18a7000e70"
-TD2 = "0005c5bb-0bd2-4c80-9393-4a808341c54c"
+from pixxel_simulator import TD2_ID as TD2  # noqa: E402
+
 AUTH = {"Authorization": TEST_API_KEY}
 BENGALURU = {
     "type": "Polygon",

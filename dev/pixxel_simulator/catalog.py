@@ -65,6 +65,7 @@ PROJECTS: List[Dict[str, Any]] = [
     },
 ]
 PROJECTS_BY_ID = {p["id"]: p for p in PROJECTS}
+FIRST_PROJECT_ID = PROJECTS[0]["id"]
 
 
 # ------------------------------------------------------------------------------------------- satellites
@@ -147,6 +148,10 @@ def band_names(satellite_id: str) -> List[str]:
 # ---------------------------------------------------------------------------------------------- regions
 
 # name, (min lon, min lat, max lon, max lat)
+# An AOI polygon inside the Bengaluru region, where the catalogue has imagery (tests, benchmarks).
+BENGALURU_AOI = {"type": "Polygon",
+                 "coordinates": [[[77.4, 12.8], [77.8, 12.8], [77.8, 13.2], [77.4, 13.2], [77.4, 12.8]]]}
+
 REGIONS: List[Tuple[str, Tuple[float, float, float, float]]] = [
     ("Bengaluru, India", (77.35, 12.75, 77.85, 13.20)),
     ("Delhi NCR, India", (76.90, 28.40, 77.50, 28.90)),
