@@ -34,6 +34,24 @@ def simulator(sim_factory):
     return sim_factory()
 
 
+# pytest-qgis runs every test in one QGIS profile, so they must all unlock its auth database the same way.
+TEST_MASTER_PASSWORD = "pixxel-test-master"
+
+
+@pytest.fixture
+def clean_connection(qgis_app):
+    """The test profile's auth database unlocked, with no stored Pixxel key or base URL before and after."""
+    from pixxel_qgis.core import connection
+    from qgis.core import QgsSettings
+
+    assert connection.unlock_auth_db_for_headless(TEST_MASTER_PASSWORD)
+    connection.clear_api_key()
+    QgsSettings().remove(connection.KEY_BASE_URL)
+    yield connection
+    connection.clear_api_key()
+    QgsSettings().remove(connection.KEY_BASE_URL)
+
+
 @pytest.fixture
 def api_key():
     from pixxel_simulator import TEST_API_KEY

@@ -6,21 +6,12 @@ import pytest
 from pixxel_qgis.core import connection
 from qgis.core import QgsApplication, QgsSettings
 
-MASTER = "pixxel-test-master"
 
-
-@pytest.fixture
-def clean_connection(qgis_app):
+def test_tests_use_their_own_profile_not_the_users(clean_connection):
     # pytest-qgis runs QGIS in its own profile (.qgis-settings under the rootdir), never the user's.
     home_profile = Path.home() / ".local" / "share" / "QGIS"
     db = Path(QgsApplication.authManager().authenticationDatabasePath())
     assert home_profile not in db.parents
-    assert connection.unlock_auth_db_for_headless(MASTER)
-    connection.clear_api_key()
-    QgsSettings().remove(connection.KEY_BASE_URL)
-    yield
-    connection.clear_api_key()
-    QgsSettings().remove(connection.KEY_BASE_URL)
 
 
 def _all_settings_text() -> str:

@@ -19,7 +19,6 @@ from qgis.core import (
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtTest import QTest
 
-MASTER = "pixxel-test-master"
 FAST_CLIENT = {"timeout": 5.0, "retry_budget_s": 4.0, "backoff_base_s": 0.05, "backoff_max_s": 0.2}
 FAST_POLL = {"initial_delay": 0.1, "factor": 1.5, "max_delay": 0.3, "max_transient": 3}
 
@@ -82,11 +81,8 @@ def find_group(name_part):
 
 
 @pytest.fixture
-def auth(qgis_app):
-    assert connection.unlock_auth_db_for_headless(MASTER)
-    connection.clear_api_key()
-    yield
-    connection.clear_api_key()
+def auth(clean_connection):
+    return clean_connection
 
 
 @pytest.fixture

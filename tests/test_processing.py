@@ -16,11 +16,9 @@ from qgis.core import (
     QgsProcessingFeatureSourceDefinition,
     QgsProcessingFeedback,
     QgsProject,
-    QgsSettings,
     QgsVectorLayer,
 )
 
-MASTER = "pixxel-test-master"  # the same master password as the other tests (one pytest-qgis profile)
 FAST_POLL = {"initial_delay": 0.1, "factor": 1.5, "max_delay": 0.3, "max_transient": 5}
 from pixxel_simulator import FIRST_PROJECT_ID as PROJECT_ID  # noqa: E402
 from pixxel_simulator import TD2_ID  # noqa: E402
@@ -69,15 +67,8 @@ def no_env(monkeypatch):
 
 
 @pytest.fixture
-def clean_connection(qgis_app, no_env):
-    from pixxel_qgis.core import connection
-
-    assert connection.unlock_auth_db_for_headless(MASTER)
-    connection.clear_api_key()
-    QgsSettings().remove(connection.KEY_BASE_URL)
-    yield connection
-    connection.clear_api_key()
-    QgsSettings().remove(connection.KEY_BASE_URL)
+def clean_connection(clean_connection, no_env):  # conftest's, without PIXXEL_* environment variables
+    return clean_connection
 
 
 def polygon_layer(crs="EPSG:32643", squares=((0, 0),), size=2000.0, origin=(500000.0, 1400000.0)):

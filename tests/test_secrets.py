@@ -29,7 +29,6 @@ pytest.importorskip("pixxel_simulator")
 from pixxel_simulator import Faults  # noqa: E402
 
 KEY = "pxk-LEAKCANARY-4b1d9e7f0a2c6e8d"
-MASTER = "pixxel-test-master"
 from pixxel_simulator import BENGALURU_AOI as BLR  # noqa: E402
 from pixxel_simulator import FIRST_PROJECT_ID as PROJECT  # noqa: E402
 from pixxel_simulator import TD2_ID as TD2  # noqa: E402
@@ -93,11 +92,8 @@ def recorder(qgis_app):
 
 
 @pytest.fixture
-def auth(qgis_app):
-    assert connection.unlock_auth_db_for_headless(MASTER)
-    connection.clear_api_key()
-    yield
-    connection.clear_api_key()
+def auth(clean_connection):
+    return clean_connection
 
 
 def leaks(data, where):
