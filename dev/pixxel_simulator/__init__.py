@@ -11,8 +11,9 @@ from .catalog import BENGALURU_AOI, FIRST_PROJECT_ID, PROJECTS, SATELLITES, TD1_
 from .faults import Faults
 from .server import Simulator
 from .state import ApiError, SimConfig, State
+from .storage import StorageFaults, StorageServer
 
 __all__ = [
     "Simulator", "SimConfig", "Faults", "TEST_API_KEY", "SATELLITES", "PROJECTS", "State", "ApiError",
-    "TD1_ID", "TD2_ID", "FIRST_PROJECT_ID", "BENGALURU_AOI",
+    "TD1_ID", "TD2_ID", "FIRST_PROJECT_ID", "BENGALURU_AOI", "StorageFaults", "StorageServer",
 ]

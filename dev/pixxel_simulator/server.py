@@ -17,6 +17,7 @@ from . import faults as faultlib
 from .catalog import SATELLITES
 from .faults import Decision, FaultInjector, Faults
 from .state import ApiError, SimConfig, State
+from .storage import StorageServer
 
 MAX_BODY = 8 * 1024 * 1024
 JSON = "application/json"
@@ -398,6 +399,10 @@ class Simulator:
         self._stop_event = threading.Event()
         self._server: Optional[_Server] = None
         self._thread: Optional[threading.Thread] = None
+        # the storage host of signed download URLs: a second loopback server (see storage.py)
+        self.storage = StorageServer(host=host, seed=self.config.seed, raster_size=self.config.raster_size,
+                                     ttl_s=self.config.url_ttl_s)
+        self.state.storage = self.storage
 
     # ------------------------------------------------------------------------------------ lifecycle
 
@@ -405,6 +410,7 @@ class Simulator:
         if self._server is not None:
             return self
         self._stop_event.clear()
+        self.storage.start()
         self._server = _Server((self.host, self.port), self)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(
@@ -424,6 +430,7 @@ class Simulator:
         server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        self.storage.stop()
 
     def __enter__(self) -> Simulator:
         return self.start()
