@@ -1,0 +1,1 @@
+"""Imagery: downloads of AOI assets, raster layers, hyperspectral display and spectral profiles."""
