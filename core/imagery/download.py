@@ -51,7 +51,8 @@ log = logging.getLogger("pixxel_qgis.downloads")
 
 MANIFEST = "pixxel_downloads.json"
 PARTIAL_DIR = ".partial"
-CHUNK = 1024 * 1024
+CHUNK = 1024 * 1024  # file copies
+NET_CHUNK = 64 * 1024  # network reads: cancel and progress react within 64 KiB
 READY = {"success", "succeeded", "completed", "complete", "ready", "done"}
 FAILED = {"failed", "error", "cancelled", "canceled", "expired"}
 RASTER_SUFFIXES = (".tif", ".tiff", ".gtiff", ".geotiff", ".img", ".jp2", ".vrt")
@@ -358,6 +359,7 @@ class AssetDownloader:
                 continue
             if status == "done":
                 break
+        self._check_cancel()
         final = self._finish(part, meta_path, url, content_type, total, download, asset_id, name)
         result.files = final
         result.bytes = total
@@ -456,7 +458,7 @@ class AssetDownloader:
             written = have
             try:
                 with open(part, mode) as fh:
-                    for chunk in response.iter_content(chunk_size=CHUNK):
+                    for chunk in response.iter_content(chunk_size=NET_CHUNK):
                         if self._cancelled():
                             raise CancelledError("The download was cancelled")
                         fh.write(chunk)

@@ -126,8 +126,11 @@ def write_cube(
         band.SetDescription(name)
         band.SetMetadataItem("wavelength", f"{wave:g}")
         band.SetMetadataItem("wavelength_units", "nm")
-    block = min(512, -(-size // 16) * 16)  # one tile per side up to 512 px: no padding in the file
-    gdal.GetDriverByName("COG").CreateCopy(path, mem, options=["COMPRESS=NONE", "OVERVIEWS=NONE",
-                                                               f"BLOCKSIZE={block}"])
+    if size >= 128:  # a COG with one tile per side up to 512 px (no padding in the file)
+        block = min(512, -(-size // 16) * 16)
+        gdal.GetDriverByName("COG").CreateCopy(path, mem, options=["COMPRESS=NONE", "OVERVIEWS=NONE",
+                                                                   f"BLOCKSIZE={block}"])
+    else:  # COG tiles are at least 128 px: a small cube is a plain striped GeoTIFF
+        gdal.GetDriverByName("GTiff").CreateCopy(path, mem, options=["COMPRESS=NONE"])
     mem = None
     return path
