@@ -22,6 +22,7 @@ from .aoi_form import AoiFormSection
 from .asset_rasters import AssetRastersSection
 from .connection_section import ConnectionSection
 from .create_section import CreateSection
+from .downloads_section import DownloadsSection
 from .existing_aois import ExistingAoisSection
 from .geometry_section import GeometrySection
 
@@ -54,6 +55,7 @@ class PixxelDockWidget(QgsDockWidget):
         self.create_section = CreateSection(self, self.form_section)
         self.existing_section = ExistingAoisSection(self)
         self.raster_section = AssetRastersSection(self)
+        self.downloads_section = DownloadsSection(self)
 
         self.connection_section.saved.connect(self.slot(self._connection_saved))
         # the boundary layer replaces the preview of the AOI geometry
@@ -66,7 +68,7 @@ class PixxelDockWidget(QgsDockWidget):
         body = QWidget()
         outer = QVBoxLayout(body)
         for section in (self.connection_section, self.geometry_section, self.form_section,
-                        self.create_section, self.existing_section, self.raster_section):
+                        self.create_section, self.existing_section, self.raster_section, self.downloads_section):
             outer.addWidget(section)
         outer.addStretch(1)
         scroll.setWidget(body)
@@ -268,6 +270,7 @@ class PixxelDockWidget(QgsDockWidget):
         """Cancel this panel's tasks and drop its canvas items; called by the plugin's unload()."""
         self._closed = True
         self.tasks.cancel_all(detach=True)
+        self.downloads_section.shutdown()
         self.geometry_section.preview.clear()
         self.form_section.footprints.clear()
 
