@@ -89,13 +89,15 @@ class DownloadsSection(Section):
             out.append({"id": str(f["id"]), "name": str(f["name"] if "name" in names else f["id"])})
         return out, not_ready
 
-    def refresh_state(self) -> None:
+    def refresh_state(self, announce: bool = True) -> None:
         """Say how much of the active asset layer's AOI is on disk, and list the active raster's presets."""
         layer = self.panel.iface.activeLayer() if self.panel.iface is not None else None
         self.preset_combo.clear()
         if isinstance(layer, QgsRasterLayer) and layer.bandCount() >= 3:
             for p in available_presets(layer_bands(layer)):
                 self.preset_combo.addItem(tr(PRESET_LABELS[p]), p)
+        if not announce:
+            return
         try:
             layer = self._asset_layer()
         except ValueError:
@@ -140,7 +142,7 @@ class DownloadsSection(Section):
                 text += tr(" {n} asset(s) not ready were skipped.").format(n=not_ready)
             self.download_status.setText(text)
             self.panel.message(text)
-            self.refresh_state()
+            self.refresh_state(announce=False)
 
         def failed(text):
             self._running(False)
