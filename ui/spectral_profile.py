@@ -5,6 +5,7 @@ The plot is matplotlib's Qt canvas when matplotlib is importable, else a small Q
 
 from __future__ import annotations
 
+import warnings
 from typing import List, Optional
 
 from qgis.core import QgsRasterLayer
@@ -116,7 +117,9 @@ class SpectralProfileDock(QgsDockWidget):
         self.figure.clear()
         if self.profiles:
             draw_on_axes(self.figure.add_subplot(111), self.profiles, tr("Spectral profile"))
-            self.figure.tight_layout()
+            with warnings.catch_warnings():  # a dock too small for the labels: plot without tight layout
+                warnings.simplefilter("ignore")
+                self.figure.tight_layout()
         self.plot.draw_idle()
 
     def export_csv(self, path: Optional[str] = None) -> Optional[str]:

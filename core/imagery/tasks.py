@@ -151,7 +151,7 @@ class DownloadAssetsTask(QgsTask):
         if self.report.cancelled or self.isCanceled():
             return False
         if self.open_rasters and self.report.rasters:
-            satellite = find_satellite(self.client, _satellite_id(self.aoi))
+            satellite = find_satellite(self.client, _satellite_id(self.aoi) or self._fetch_satellite_id())
             app = QCoreApplication.instance()
             for path in self.report.rasters:
                 layer = prepare_raster_layer(path, os.path.splitext(os.path.basename(path))[0], satellite)
@@ -163,6 +163,13 @@ class DownloadAssetsTask(QgsTask):
                         layer.moveToThread(app.thread())
                     self.layers.append(layer)
         return True
+
+    def _fetch_satellite_id(self) -> Optional[str]:
+        """The AOI's satellite id from GET /v0/aoi/{id} when the caller only knew the AOI's id and name."""
+        try:
+            return self.client.get_aoi(_aoi_id(self.aoi), cancelled=self.isCanceled).satellite_id
+        except Exception:  # noqa: BLE001 - the display then relies on the files' wavelength metadata
+            return None
 
     def finished(self, result: bool) -> None:
         try:
