@@ -217,6 +217,7 @@ class StorageServer:
         self._lock = threading.Lock()
         self._gen_lock = threading.Lock()
         self._downloads: Dict[str, _Download] = {}
+        self._cubes: Dict[str, str] = {}  # asset id -> its cube (made once, shared by every download of it)
         self._log: List[Dict[str, Any]] = []
         self._dir: Optional[str] = None
         self._server: Optional[_Server] = None
@@ -311,6 +312,18 @@ class StorageServer:
         """The file behind a download (made now if needed): for benchmarks comparing raw reads."""
         return self._materialize(download_id)[0]
 
+    def _cube(self, asset: Dict[str, Any], sat: Optional[Dict[str, Any]]) -> str:
+        """The asset's GeoTIFF (caller holds _gen_lock)."""
+        key = str(asset.get("id"))
+        if key not in self._cubes:
+            assert self._dir is not None
+            folder = os.path.join(self._dir, "cubes", _safe(key))
+            os.makedirs(folder, exist_ok=True)
+            tif = os.path.join(folder, _safe(str(asset.get("name") or key)) + ".tif")
+            imagery.write_cube(tif, asset, sat, self.seed, self.raster_size)
+            self._cubes[key] = tif
+        return self._cubes[key]
+
     def _materialize(self, download_id: str) -> Tuple[str, str]:
         with self._lock:
             d = self._downloads[download_id]
@@ -321,11 +334,7 @@ class StorageServer:
                 assert self._dir is not None
                 folder = os.path.join(self._dir, _safe(download_id))
                 os.makedirs(folder, exist_ok=True)
-                tifs = []
-                for asset, sat in d.files:
-                    tif = os.path.join(folder, _safe(str(asset.get("name") or asset.get("id"))) + ".tif")
-                    imagery.write_cube(tif, asset, sat, self.seed, self.raster_size)
-                    tifs.append(tif)
+                tifs = [self._cube(asset, sat) for asset, sat in d.files]
                 if len(tifs) == 1:
                     path = tifs[0]
                 else:
@@ -333,10 +342,7 @@ class StorageServer:
                     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
                         for tif in tifs:
                             zf.write(tif, os.path.basename(tif))
-                h = hashlib.sha256()
-                with open(path, "rb") as fh:
-                    for block in iter(lambda: fh.read(1 << 20), b""):
-                        h.update(block)
-                d.etag = f'"{h.hexdigest()[:32]}"'
+                st = os.stat(path)  # like nginx: the ETag changes whenever the file does
+                d.etag = f'"{st.st_mtime_ns:x}-{st.st_size:x}"'
                 d.path = path
         return d.path, d.etag
