@@ -147,3 +147,20 @@ def test_cancelled_download_task_reports_and_adds_nothing(qgis_app, qgis_new_pro
     assert not [f for f in os.listdir(tmp_path / "aoi") if f.endswith(".tif")]
     assert not [lyr for lyr in QgsProject.instance().mapLayers().values() if isinstance(lyr, QgsRasterLayer)]
     client.close()
+
+
+def test_raster_streamed_through_vsicurl_opens_in_true_colour(qgis_app, sim, tmp_path):
+    from pixxel_qgis.core.raster import OpenRasterTask
+
+    aoi = make_aoi(sim, name="vsicurl-aoi")
+    client = PixxelClient(TEST_API_KEY, base_url=sim.url, timeout=10)
+    asset = next(a for a in client.all_assets_raw(aoi["aoi_id"]) if a["asset_type"] == "mosaic")
+    url = client.create_download(aoi["aoi_id"], [asset["id"]]).signed_url
+    task = OpenRasterTask(url, "streamed")
+    assert task.run(), task.error
+    r = task.layer.renderer()
+    names = asset["band_list"]
+    waves = [render.layer_bands(task.layer).wavelengths[b - 1] for b in (r.redBand(), r.greenBand(), r.blueBand())]
+    assert [abs(w - t) < 8 for w, t in zip(waves, (640, 550, 470))] == [True] * 3, (names, waves)
+    assert all("authorization" not in {k.lower() for k in e["headers"]} for e in sim.storage.request_log)
+    client.close()
