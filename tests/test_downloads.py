@@ -171,7 +171,8 @@ def test_cancel_leaves_only_a_part_file_and_the_next_run_resumes(setup, tmp_path
     sim.storage.set_faults()
     report = AssetDownloader(client, aoi["aoi_id"], str(tmp_path)).download([mosaic])
     assert not report.errors
-    assert storage_files(sim)[-1]["headers"].get("Range", "").startswith("bytes=")
+    last = storage_files(sim)[-1]["headers"]
+    assert last.get("Range", "").startswith("bytes=") and last.get("If-Range", "").startswith('"')
     assert sha(report.results[mosaic["id"]].files[0]) == hashlib.sha256(
         reference_bytes(client, aoi["aoi_id"], mosaic["id"])).hexdigest()
 
@@ -219,3 +220,20 @@ def test_float32_cube_for_sentinel(sim_factory, tmp_path):
     ds = gdal.Open(report.results[asset["id"]].files[0])
     assert ds.GetRasterBand(1).DataType == gdal.GDT_Float32
     client.close()
+
+
+def test_partial_file_of_another_version_is_replaced(setup, tmp_path):
+    """A .part whose ETag no longer matches the file on storage: If-Range makes storage send it whole."""
+    import json
+
+    sim, aoi, client, assets = setup
+    mosaic = next(a for a in assets if a["asset_type"] == "mosaic")
+    partial = tmp_path / PARTIAL_DIR
+    partial.mkdir()
+    (partial / f"{mosaic['id']}.part").write_bytes(b"stale bytes of an older version" * 100)
+    (partial / f"{mosaic['id']}.part.json").write_text(json.dumps({"etag": '"old-version"'}))
+    report = AssetDownloader(client, aoi["aoi_id"], str(tmp_path)).download([mosaic])
+    first = storage_files(sim)[0]
+    assert first["headers"].get("If-Range") == '"old-version"' and first["status"] == 200
+    assert sha(report.results[mosaic["id"]].files[0]) == hashlib.sha256(
+        reference_bytes(client, aoi["aoi_id"], mosaic["id"])).hexdigest()

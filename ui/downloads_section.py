@@ -12,7 +12,7 @@ from qgis.PyQt.QtWidgets import QComboBox, QProgressBar, QPushButton, QVBoxLayou
 
 from ..core.imagery.download import aoi_folder_for_gpkg
 from ..core.imagery.render import PRESET_LABELS, apply_preset, available_presets, layer_bands
-from ..core.imagery.tasks import DownloadAssetsTask, already_downloaded
+from ..core.imagery.tasks import DownloadAssetsTask, already_downloaded, set_local_paths
 from ..core.layers import AOI_PROPERTY, ROLE_PROPERTY, default_gpkg_path, find_aoi_group
 from ..i18n import tr
 from .widgets import Section, label, row
@@ -106,6 +106,7 @@ class DownloadsSection(Section):
         folder = self.folder_for(layer, aoi)
         done = already_downloaded(folder)
         if done:
+            set_local_paths(layer, {aid: files[0] for aid, files in done.items()})  # e.g. after a reload
             self.download_status.setText(tr("{n} of {total} assets of this AOI are already downloaded in {folder}.")
                                          .format(n=len(done), total=layer.featureCount(), folder=folder))
 

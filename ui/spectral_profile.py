@@ -63,7 +63,10 @@ class _QtPlot(QWidget):
 
 def _make_plot(parent):
     try:
-        from matplotlib.backends.backend_qt5agg import FigureCanvasQTAgg
+        try:  # matplotlib >= 3.5: one backend for Qt5 and Qt6
+            from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        except ImportError:
+            from matplotlib.backends.backend_qt5agg import FigureCanvasQTAgg
         from matplotlib.figure import Figure
     except Exception:  # noqa: BLE001 - no matplotlib (or no Qt backend): the plain widget
         return None, _QtPlot(parent)

@@ -327,7 +327,6 @@ class AssetDownloader:
         download = self._request(asset_id)
         part = os.path.join(self.folder, PARTIAL_DIR, _safe(asset_id) + ".part")
         meta_path = part + ".json"
-        etag = _read_meta(meta_path).get("etag") if os.path.exists(part) else None
         url = _check_url(download.signed_url)
         failures = 0
         content_type = ""
@@ -335,6 +334,7 @@ class AssetDownloader:
         while True:
             self._check_cancel()
             have = os.path.getsize(part) if os.path.exists(part) else 0
+            etag = _read_meta(meta_path).get("etag") if have else None  # the ETag of the bytes we have
             try:
                 status, total, content_type, etag = self._fetch(url, part, have, etag, asset_id, meta_path)
             except (PixxelConnectionError, PixxelTimeoutError, ServerError) as exc:

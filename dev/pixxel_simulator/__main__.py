@@ -106,7 +106,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     except OSError as exc:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
-    print(f"Pixxel simulator listening on {sim.url} (storage host {sim.storage.url})", flush=True)
+    print(f"Pixxel simulator listening on {sim.url}", flush=True)
+    print(f"Storage host (signed download links) on {sim.storage.url}", flush=True)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     try:
