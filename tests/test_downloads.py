@@ -237,3 +237,26 @@ def test_partial_file_of_another_version_is_replaced(setup, tmp_path):
     assert first["headers"].get("If-Range") == '"old-version"' and first["status"] == 200
     assert sha(report.results[mosaic["id"]].files[0]) == hashlib.sha256(
         reference_bytes(client, aoi["aoi_id"], mosaic["id"])).hexdigest()
+
+
+def test_sha256_from_the_api_is_checked(setup, tmp_path):
+    """When the download answer carries a SHA-256 (an extra field), a mismatch discards the file."""
+    from pixxel_qgis.client.models import Download
+
+    sim, aoi, client, assets = setup
+    good = hashlib.sha256(reference_bytes(client, aoi["aoi_id"], assets[0]["id"])).hexdigest()
+    real = client.create_download
+    checksum = {"value": "0" * 64}
+
+    def with_checksum(aoi_id, ids):
+        d = real(aoi_id, ids)
+        return Download.model_validate({**d.model_dump(), "checksum": "sha256:" + checksum["value"]})
+
+    client.create_download = with_checksum
+    bad = AssetDownloader(client, aoi["aoi_id"], str(tmp_path)).download([assets[0]])
+    assert "SHA-256" in bad.errors[assets[0]["id"]]
+    assert not [f for f in os.listdir(tmp_path) if f.endswith(".tif")]
+    assert not [f for f in os.listdir(tmp_path / PARTIAL_DIR) if f.endswith(".part")]
+    checksum["value"] = good
+    ok = AssetDownloader(client, aoi["aoi_id"], str(tmp_path)).download([assets[0]])
+    assert not ok.errors and sha(ok.results[assets[0]["id"]].files[0]) == good

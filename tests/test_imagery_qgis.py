@@ -101,6 +101,34 @@ def test_spectral_profile_csv_and_png(qgis_app, sim, tmp_path):
     assert rows[1][0] == asset["band_list"][0] and float(rows[1][2]) == p1.values[0]
     png = plot_png([p1, p2], str(tmp_path / "p.png"))
     assert os.path.getsize(png) > 5000
+    qt_png = plot_png([p1, p2], str(tmp_path / "qt.png"), use_matplotlib=False)  # QGIS without matplotlib
+    from qgis.PyQt.QtGui import QImage
+
+    image = QImage(qt_png)
+    assert image.width() == 700 and len({image.pixel(x, y) for x in range(0, 700, 7) for y in range(0, 400, 4)}) > 3
+
+
+def test_spectral_dock_without_matplotlib_draws_with_qt(qgis_app, monkeypatch, sim, tmp_path):
+    import builtins
+
+    from pixxel_qgis.ui import spectral_profile as sp
+
+    real_import = builtins.__import__
+
+    def no_matplotlib(name, *args, **kw):
+        if name.startswith("matplotlib"):
+            raise ImportError("no matplotlib here")
+        return real_import(name, *args, **kw)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    dock = sp.SpectralProfileDock()
+    assert dock.figure is None and isinstance(dock.plot, sp._QtPlot)
+    path, sat, _asset = fetch(sim, tmp_path)
+    layer = render.prepare_raster_layer(path, "cube", sat)
+    dock.add_profile(pixel_profile(layer, layer.extent().center()))
+    dock.resize(500, 300)
+    assert dock.grab_png(str(tmp_path / "dock.png"))
+    assert dock.export_csv(str(tmp_path / "dock.csv")) and os.path.getsize(tmp_path / "dock.csv") > 100
 
 
 def test_download_task_adds_rasters_to_the_aoi_group_and_fills_local_path(qgis_app, qgis_new_project, sim,

@@ -10,15 +10,21 @@ from typing import List, Optional
 
 from qgis.core import QgsRasterLayer
 from qgis.gui import QgsDockWidget, QgsMapToolEmitPoint
-from qgis.PyQt.QtCore import QPointF, Qt, pyqtSignal
-from qgis.PyQt.QtGui import QColor, QPainter, QPen, QPolygonF
+from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtGui import QPainter
 from qgis.PyQt.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ..core.imagery.spectral import ProfileError, SpectralProfile, draw_on_axes, pixel_profile, write_csv
+from ..core.imagery.spectral import (
+    ProfileError,
+    SpectralProfile,
+    draw_on_axes,
+    paint_profiles,
+    pixel_profile,
+    write_csv,
+)
 from ..i18n import tr
 
 MAX_PROFILES = 8
-COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 
 
 class _QtPlot(QWidget):
@@ -35,29 +41,7 @@ class _QtPlot(QWidget):
 
     def paintEvent(self, _event):  # noqa: N802 (Qt)
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor("white"))
-        pts = [(x, v) for pr in self.profiles for x, v in zip(pr.xs, pr.values) if v is not None]
-        m = 30
-        w, h = self.width() - 2 * m, self.height() - 2 * m
-        p.setPen(QPen(QColor("#888888")))
-        p.drawRect(m, m, w, h)
-        if not pts or w <= 0 or h <= 0:
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, tr("Click pixels of a raster"))
-            p.end()
-            return
-        x0, x1 = min(x for x, _ in pts), max(x for x, _ in pts)
-        y0, y1 = min(v for _, v in pts), max(v for _, v in pts)
-        sx = w / ((x1 - x0) or 1.0)
-        sy = h / ((y1 - y0) or 1.0)
-        for i, pr in enumerate(self.profiles):
-            poly = QPolygonF([QPointF(m + (x - x0) * sx, m + h - (v - y0) * sy)
-                              for x, v in zip(pr.xs, pr.values) if v is not None])
-            p.setPen(QPen(QColor(COLOURS[i % len(COLOURS)]), 2))
-            p.drawPolyline(poly)
-        p.setPen(QPen(QColor("#333333")))
-        p.drawText(m, self.height() - 8, f"{x0:g}")
-        p.drawText(m + w - 40, self.height() - 8, f"{x1:g}")
-        p.drawText(2, m + 10, f"{y1:g}")
+        paint_profiles(p, self.width(), self.height(), self.profiles, empty_text=tr("Click pixels of a raster"))
         p.end()
 
 

@@ -105,8 +105,24 @@ def matplotlib_available() -> bool:
     return True
 
 
-def plot_png(profiles: Sequence[SpectralProfile], path: str, title: str = "Spectral profile") -> str:
-    """Draw the profiles into a PNG with matplotlib's Agg backend (no window needed)."""
+COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+
+
+def plot_png(profiles: Sequence[SpectralProfile], path: str, title: str = "Spectral profile",
+             use_matplotlib: Optional[bool] = None) -> str:
+    """Draw the profiles into a PNG: matplotlib's Agg backend (no window) when importable, else QPainter."""
+    if use_matplotlib is None:
+        use_matplotlib = matplotlib_available()
+    if not use_matplotlib:
+        from qgis.PyQt.QtGui import QImage, QPainter
+
+        image = QImage(700, 400, QImage.Format.Format_ARGB32)
+        painter = QPainter(image)
+        paint_profiles(painter, 700, 400, profiles, title)
+        painter.end()
+        if not image.save(path):
+            raise OSError(f"could not write {path}")
+        return path
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -116,6 +132,40 @@ def plot_png(profiles: Sequence[SpectralProfile], path: str, title: str = "Spect
     fig.tight_layout()
     fig.savefig(path)
     return path
+
+
+def paint_profiles(p, width: int, height: int, profiles: Sequence[SpectralProfile], title: str = "",
+                   empty_text: str = "Click pixels of a raster") -> None:
+    """A plain line plot with QPainter ``p`` (the plot without matplotlib)."""
+    from qgis.PyQt.QtCore import QPointF, QRectF, Qt
+    from qgis.PyQt.QtGui import QColor, QPen, QPolygonF
+
+    p.fillRect(QRectF(0, 0, width, height), QColor("white"))
+    m = 40
+    w, h = width - 2 * m, height - 2 * m
+    p.setPen(QPen(QColor("#888888")))
+    p.drawRect(QRectF(m, m, w, h))
+    pts = [(x, v) for pr in profiles for x, v in zip(pr.xs, pr.values) if v is not None]
+    if not pts or w <= 0 or h <= 0:
+        p.drawText(QRectF(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, empty_text)
+        return
+    x0, x1 = min(x for x, _ in pts), max(x for x, _ in pts)
+    y0, y1 = min(v for _, v in pts), max(v for _, v in pts)
+    sx, sy = w / ((x1 - x0) or 1.0), h / ((y1 - y0) or 1.0)
+    for i, pr in enumerate(profiles):
+        poly = QPolygonF([QPointF(m + (x - x0) * sx, m + h - (v - y0) * sy)
+                          for x, v in zip(pr.xs, pr.values) if v is not None])
+        p.setPen(QPen(QColor(COLOURS[i % len(COLOURS)]), 2))
+        p.drawPolyline(poly)
+        p.drawText(QPointF(m + 8, m + 16 + 14 * i), pr.label)
+    p.setPen(QPen(QColor("#333333")))
+    p.drawText(QPointF(m, height - 12), f"{x0:g}")
+    p.drawText(QPointF(m + w - 40, height - 12), f"{x1:g}")
+    p.drawText(QPointF(m + w / 2 - 50, height - 12), profiles[0].x_label if profiles else "")
+    p.drawText(QPointF(4, m + 4), f"{y1:g}")
+    p.drawText(QPointF(4, m + h), f"{y0:g}")
+    if title:
+        p.drawText(QPointF(m + w / 2 - 60, m - 12), title)
 
 
 def draw_on_axes(ax, profiles: Sequence[SpectralProfile], title: str = "Spectral profile") -> None:
