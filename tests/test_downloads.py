@@ -91,6 +91,13 @@ def test_downloads_real_cubes_follows_status_and_skips_what_is_there(sim_factory
     posts_after = sum(1 for m, p, s in sim.request_log if m == "POST" and p.endswith("/downloads"))
     assert posts_after - posts_before == 1
     assert [r.already for r in again.results.values()].count(True) == 3
+    # a file cut short on disk (or deleted) is not "already there": it is fetched again
+    damaged = report.results[assets[0]["id"]].files[0]
+    with open(damaged, "r+b") as fh:
+        fh.truncate(1000)
+    third = AssetDownloader(client, aoi["aoi_id"], str(tmp_path), poll_s=0.1).download(assets[:4])
+    assert [aid for aid, r in third.results.items() if not r.already] == [assets[0]["id"]]
+    assert os.path.getsize(damaged) > 1000
     assert_no_key_at_storage(sim)
     client.close()
 

@@ -138,7 +138,11 @@ class Manifest:
         if not isinstance(entry, dict) or not entry.get("files"):
             return None
         paths = [os.path.join(self.folder, rel) for rel in entry["files"]]
-        return paths if all(os.path.isfile(p) for p in paths) else None
+        if not all(os.path.isfile(p) for p in paths):
+            return None
+        if len(paths) == 1 and entry.get("bytes") and os.path.getsize(paths[0]) != entry["bytes"]:
+            return None  # changed or truncated since: download it again
+        return paths
 
     def add(self, asset_id: str, files: List[str], size: int, download_id: Optional[str]) -> None:
         with self._lock:
