@@ -75,7 +75,14 @@ class DownloadsSection(Section):
         source = layer.source().split("|", 1)[0]
         if source.lower().endswith(".gpkg"):
             return aoi_folder_for_gpkg(source)
-        return aoi_folder_for_gpkg(default_gpkg_path(QgsProject.instance(), aoi, self.panel.gpkg_folder))
+        return aoi_folder_for_gpkg(default_gpkg_path(QgsProject.instance(), aoi, self._gpkg_folder()))
+
+    def _gpkg_folder(self) -> Optional[str]:
+        """The Output choice's folder (None: core.layers.default_gpkg_folder)."""
+        output = getattr(self.panel, "output", None)
+        if output is None:
+            output = getattr(getattr(self.panel, "create_section", None), "output", None)
+        return getattr(output, "gpkg_folder", None)
 
     def _assets(self, layer: QgsVectorLayer, selected_only: bool) -> Tuple[List[Dict[str, str]], int]:
         feats = layer.getSelectedFeatures() if selected_only else layer.getFeatures()
