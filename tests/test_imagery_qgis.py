@@ -192,3 +192,41 @@ def test_raster_streamed_through_vsicurl_opens_in_true_colour(qgis_app, sim, tmp
     assert [abs(w - t) < 8 for w, t in zip(waves, (640, 550, 470))] == [True] * 3, (names, waves)
     assert all("authorization" not in {k.lower() for k in e["headers"]} for e in sim.storage.request_log)
     client.close()
+
+
+def test_preset_on_a_streamed_raster_reads_pixels_in_a_task(qgis_app, qgis_new_project, sim, tmp_path):
+    import threading
+
+    from pixxel_qgis.core.imagery.tasks import PresetTask
+    from pixxel_qgis.core.raster import OpenRasterTask
+
+    aoi = make_aoi(sim, name="preset-aoi")
+    client = PixxelClient(TEST_API_KEY, base_url=sim.url, timeout=10)
+    asset = next(a for a in client.all_assets_raw(aoi["aoi_id"]) if a["asset_type"] == "mosaic")
+    url = client.create_download(aoi["aoi_id"], [asset["id"]]).signed_url
+    opener = OpenRasterTask(url, "streamed")
+    assert opener.run(), opener.error
+    layer = opener.layer
+    QgsProject.instance().addMapLayer(layer)
+    assert not render.is_local(layer)
+    main = threading.current_thread()
+    reads = []
+    real = render.stretch_limits
+
+    def spy(*args, **kw):
+        reads.append(threading.current_thread())
+        return real(*args, **kw)
+
+    import pixxel_qgis.core.imagery.tasks as imagery_tasks
+
+    imagery_tasks.stretch_limits = spy
+    try:
+        done = []
+        core_tasks.TaskKeeper().start(PresetTask(layer, "false_colour", on_done=done.append))
+        wait_until(lambda: done)
+    finally:
+        imagery_tasks.stretch_limits = real
+    assert done[0] is not None and reads and all(t is not main for t in reads)
+    waves = [render.layer_bands(layer).wavelengths[b - 1] for b in done[0]]
+    assert abs(waves[0] - 860) < 15 and layer.renderer().redBand() == done[0][0]
+    client.close()

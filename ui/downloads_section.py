@@ -11,8 +11,8 @@ from qgis.core import QgsProject, QgsRasterLayer, QgsVectorLayer
 from qgis.PyQt.QtWidgets import QComboBox, QProgressBar, QPushButton, QVBoxLayout
 
 from ..core.imagery.download import aoi_folder_for_gpkg
-from ..core.imagery.render import PRESET_LABELS, apply_preset, available_presets, layer_bands
-from ..core.imagery.tasks import DownloadAssetsTask, already_downloaded, set_local_paths
+from ..core.imagery.render import PRESET_LABELS, apply_preset, available_presets, is_local, layer_bands
+from ..core.imagery.tasks import DownloadAssetsTask, PresetTask, already_downloaded, set_local_paths
 from ..core.layers import AOI_PROPERTY, ROLE_PROPERTY, default_gpkg_path, find_aoi_group
 from ..i18n import tr
 from .widgets import Section, label, row
@@ -189,6 +189,14 @@ class DownloadsSection(Section):
         preset = self.preset_combo.currentData()
         if not isinstance(layer, QgsRasterLayer) or not preset:
             self.panel.warn(tr("Make a multiband raster the active layer, then choose a composite."))
+            return
+        if not is_local(layer):  # reading a remote raster's pixels is network: in a task
+            def done(rgb):
+                if rgb is None:
+                    self.panel.warn(tr("The raster “{layer}” has no bands for this composite.").format(
+                        layer=layer.name()))
+
+            self.panel.start(PresetTask(layer, preset, on_done=self.panel.alive(done)))
             return
         if apply_preset(layer, preset) is None:
             self.panel.warn(tr("The raster “{layer}” has no bands for this composite.").format(layer=layer.name()))

@@ -14,6 +14,7 @@ from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtGui import QPainter
 from qgis.PyQt.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ..core.imagery.render import is_local
 from ..core.imagery.spectral import (
     ProfileError,
     SpectralProfile,
@@ -147,6 +148,10 @@ class SpectralProfileTool(QgsMapToolEmitPoint):
         layer = self._layer()
         if not isinstance(layer, QgsRasterLayer):
             self.failed.emit(tr("Make a raster layer the active layer, then click a pixel."))
+            return
+        if not is_local(layer):
+            self.failed.emit(tr("“{layer}” is read over the network: download it first (Downloads and rasters) "
+                                "to plot its spectra.").format(layer=layer.name()))
             return
         try:
             profile = pixel_profile(layer, point, self.canvas().mapSettings().destinationCrs())

@@ -133,19 +133,41 @@ def available_presets(bands: RasterBands, satellite: Any = None) -> List[str]:
     return [p for p in PRESETS if composite_bands(bands, p, satellite) is not None]
 
 
+def is_local(layer: QgsRasterLayer) -> bool:
+    """True when the raster is a file on this computer (reading it needs no network)."""
+    import os
+
+    source = layer.source().split("|", 1)[0]
+    return not source.startswith("/vsi") and os.path.isfile(source)
+
+
+def stretch_limits(provider: Any, rgb: Tuple[int, int, int], extent: Any, stretch: Tuple[float, float] = STRETCH,
+                   sample_size: int = 250000) -> List[Tuple[float, float]]:
+    """(low, high) per band: the 2nd and 98th percentiles of a sample (reads pixels: a worker thread for
+    remote rasters, with a clone of the provider)."""
+    limits = []
+    for band in rgb:
+        lo, hi = provider.cumulativeCut(band, stretch[0], stretch[1], extent, sample_size)
+        limits.append((lo, hi if hi > lo else lo + 1))
+    return limits
+
+
 def apply_composite(layer: QgsRasterLayer, rgb: Tuple[int, int, int], stretch: Tuple[float, float] = STRETCH,
-                    sample_size: int = 250000) -> QgsMultiBandColorRenderer:
-    """A multiband colour renderer on ``rgb`` with each band stretched between its 2nd and 98th percentile."""
+                    sample_size: int = 250000,
+                    limits: Optional[Sequence[Tuple[float, float]]] = None) -> QgsMultiBandColorRenderer:
+    """A multiband colour renderer on ``rgb`` with each band stretched between its 2nd and 98th percentile
+    (or the ``limits`` computed beforehand)."""
     provider = layer.dataProvider()
+    if limits is None:
+        limits = stretch_limits(provider, rgb, layer.extent(), stretch, sample_size)
     renderer = QgsMultiBandColorRenderer(provider, rgb[0], rgb[1], rgb[2])
     setters = (renderer.setRedContrastEnhancement, renderer.setGreenContrastEnhancement,
                renderer.setBlueContrastEnhancement)
-    for band, setter in zip(rgb, setters):
-        lo, hi = provider.cumulativeCut(band, stretch[0], stretch[1], layer.extent(), sample_size)
+    for band, (lo, hi), setter in zip(rgb, limits, setters):
         ce = QgsContrastEnhancement(provider.dataType(band))
         ce.setContrastEnhancementAlgorithm(QgsContrastEnhancement.ContrastEnhancementAlgorithm.StretchToMinimumMaximum)
         ce.setMinimumValue(lo)
-        ce.setMaximumValue(hi if hi > lo else lo + 1)
+        ce.setMaximumValue(hi)
         setter(ce)
     layer.setRenderer(renderer)
     layer.triggerRepaint()
@@ -158,7 +180,8 @@ def remember_bands(layer: QgsRasterLayer, bands: RasterBands) -> None:
 
 
 def layer_bands(layer: QgsRasterLayer) -> RasterBands:
-    """The bands remembered on the layer, else read from its source (local files: cheap)."""
+    """The bands remembered on the layer, else read from its file (local files only: this may run on the
+    main thread), else the band names without wavelengths."""
     try:
         waves = json.loads(layer.customProperty(WAVELENGTHS_PROPERTY) or "null")
         names = json.loads(layer.customProperty(BAND_NAMES_PROPERTY) or "null")
@@ -167,7 +190,7 @@ def layer_bands(layer: QgsRasterLayer) -> RasterBands:
     if isinstance(waves, list) and isinstance(names, list) and len(waves) == len(names) == layer.bandCount():
         return RasterBands(names=[str(n) for n in names], wavelengths=[float(w) if w is not None else None
                                                                        for w in waves])
-    bands = describe_raster(layer.source())
+    bands = describe_raster(layer.source()) if is_local(layer) else RasterBands()  # no network here
     if len(bands.names) != layer.bandCount():
         bands = RasterBands([layer.bandName(i) for i in range(1, layer.bandCount() + 1)],
                             [None] * layer.bandCount())

@@ -19,7 +19,14 @@ from qgis.PyQt.QtCore import QCoreApplication, QVariant
 
 from ..layers import AOI_PROPERTY, ROLE_PROPERTY, find_aoi_group, find_aoi_layers
 from .download import AssetDownloader, DownloadReport, downloaded_assets
-from .render import prepare_raster_layer
+from .render import (
+    PRESET_PROPERTY,
+    apply_composite,
+    composite_bands,
+    layer_bands,
+    prepare_raster_layer,
+    stretch_limits,
+)
 
 LOCAL_PATH_FIELD = "local_path"
 ASSET_PROPERTY = "pixxel/asset_id"
@@ -188,6 +195,49 @@ class DownloadAssetsTask(QgsTask):
                                                    if r.files})
             if self.on_done is not None:
                 self.on_done(self.report, added)
+        finally:
+            release, self._release = self._release, None
+            if release is not None:
+                release()
+
+
+class PresetTask(QgsTask):
+    """Switch a remote raster (e.g. /vsicurl/) to a composite: the percentiles are read in run() from a clone
+    of its provider, the renderer is set in finished(). ``on_done(rgb or None)`` on the main thread."""
+
+    def __init__(self, layer: QgsRasterLayer, preset: str, satellite: Any = None,
+                 on_done: Optional[Callable] = None):
+        super().__init__(f"Pixxel: {preset.replace('_', ' ')} for {layer.name()}", QgsTask.Flag.CanCancel)
+        self.layer = layer
+        self.preset = preset
+        self.rgb = composite_bands(layer_bands(layer), preset, satellite)
+        self.provider = layer.dataProvider().clone() if self.rgb else None
+        self.extent = layer.extent()
+        self.limits = None
+        self.on_done = on_done
+        self._release = None
+
+    def detach(self) -> None:
+        self.on_done = None
+
+    def run(self) -> bool:
+        if self.rgb is None or self.provider is None:
+            return False
+        self.limits = stretch_limits(self.provider, self.rgb, self.extent)
+        return not self.isCanceled()
+
+    def finished(self, result: bool) -> None:
+        try:
+            ok = False
+            if result and self.limits is not None:
+                try:
+                    apply_composite(self.layer, self.rgb, limits=self.limits)
+                    self.layer.setCustomProperty(PRESET_PROPERTY, self.preset)
+                    ok = True
+                except RuntimeError:  # the layer was removed meanwhile
+                    ok = False
+            if self.on_done is not None:
+                self.on_done(self.rgb if ok else None)
         finally:
             release, self._release = self._release, None
             if release is not None:
