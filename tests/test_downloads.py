@@ -267,3 +267,22 @@ def test_sha256_from_the_api_is_checked(setup, tmp_path):
     checksum["value"] = good
     ok = AssetDownloader(client, aoi["aoi_id"], str(tmp_path)).download([assets[0]])
     assert not ok.errors and sha(ok.results[assets[0]["id"]].files[0]) == good
+
+
+def test_link_expiring_during_a_dropped_download_is_renewed_and_resumed(sim_factory, tmp_path):
+    """Real expiry: the body stalls and drops, the link expires meanwhile; the resume gets a 403, the link is
+    renewed through the API and the transfer continues from the bytes already on disk."""
+    sim = sim_factory(aoi_duration_s=0, asset_count=3, raster_size=64, url_ttl_s=2.5)
+    aoi = make_aoi(sim)
+    client = PixxelClient(TEST_API_KEY, base_url=sim.url, timeout=10)
+    mosaic = next(a for a in client.all_assets_raw(aoi["aoi_id"]) if a["asset_type"] == "mosaic")
+    sim.storage.set_faults(drops=1, drop_after_bytes=48 * 1024, slow_body_s=1.0, slow_bodies=1)
+    report = AssetDownloader(client, aoi["aoi_id"], str(tmp_path)).download([mosaic])
+    res = report.results[mosaic["id"]]
+    assert not report.errors and res.resumed == 1 and res.renewed == 1
+    log = storage_files(sim)
+    assert [e["status"] for e in log] == [200, 403, 206]
+    assert log[2]["headers"]["Range"] == f"bytes={48 * 1024}-" and log[1]["url"] != log[2]["url"]
+    assert sha(res.files[0]) == hashlib.sha256(reference_bytes(client, aoi["aoi_id"], mosaic["id"])).hexdigest()
+    assert_no_key_at_storage(sim)
+    client.close()
