@@ -190,13 +190,13 @@ def test_bounded_parallelism(setup, tmp_path):
     active, peak, lock = [0], [0], threading.Lock()
     real = client.create_download
 
-    def counting(aoi_id, ids):
+    def counting(aoi_id, ids, **kw):
         with lock:
             active[0] += 1
             peak[0] = max(peak[0], active[0])
         try:
             time.sleep(0.05)
-            return real(aoi_id, ids)
+            return real(aoi_id, ids, **kw)
         finally:
             with lock:
                 active[0] -= 1
@@ -255,8 +255,8 @@ def test_sha256_from_the_api_is_checked(setup, tmp_path):
     real = client.create_download
     checksum = {"value": "0" * 64}
 
-    def with_checksum(aoi_id, ids):
-        d = real(aoi_id, ids)
+    def with_checksum(aoi_id, ids, **kw):
+        d = real(aoi_id, ids, **kw)
         return Download.model_validate({**d.model_dump(), "checksum": "sha256:" + checksum["value"]})
 
     client.create_download = with_checksum
@@ -285,4 +285,22 @@ def test_link_expiring_during_a_dropped_download_is_renewed_and_resumed(sim_fact
     assert log[2]["headers"]["Range"] == f"bytes={48 * 1024}-" and log[1]["url"] != log[2]["url"]
     assert sha(res.files[0]) == hashlib.sha256(reference_bytes(client, aoi["aoi_id"], mosaic["id"])).hexdigest()
     assert_no_key_at_storage(sim)
+    client.close()
+
+
+def test_cancel_while_the_download_is_being_prepared_is_prompt(sim_factory, tmp_path):
+    sim = sim_factory(aoi_duration_s=0, asset_count=3, raster_size=64, download_seconds=60)
+    aoi = make_aoi(sim)
+    client = PixxelClient(TEST_API_KEY, base_url=sim.url, timeout=10)
+    asset = client.all_assets_raw(aoi["aoi_id"])[0]
+    cancel = threading.Event()
+    threading.Timer(0.5, cancel.set).start()
+    t0 = time.monotonic()
+    report = AssetDownloader(client, aoi["aoi_id"], str(tmp_path), poll_s=0.2,
+                             cancelled=cancel.is_set).download([asset])
+    assert report.cancelled and not report.results and time.monotonic() - t0 < 3
+    polls = [p for m, p, s in sim.request_log if m == "GET" and "/downloads/" in p]
+    assert polls  # it was following the status when cancelled
+    assert sim.storage.request_log == []  # nothing fetched, nothing on disk
+    assert downloaded_assets(str(tmp_path)) == {}
     client.close()

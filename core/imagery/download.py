@@ -375,7 +375,7 @@ class AssetDownloader:
 
     def _request(self, asset_id: str) -> Any:
         """POST the download request (never retried blindly), then follow its status until it is ready."""
-        download = self.client.create_download(self.aoi_id, [asset_id])
+        download = self.client.create_download(self.aoi_id, [asset_id], cancelled=self._cancelled)
         return self._wait_ready(asset_id, download)
 
     def _wait_ready(self, asset_id: str, download: Any) -> Any:
@@ -398,14 +398,15 @@ class AssetDownloader:
                                     hint="Try again later; Pixxel may still be preparing it.")
             self._sleep(delay)
             delay = min(delay * 1.5, self.poll_s)
-            download = self.client.get_download(self.aoi_id, download.download_id)
+            download = self.client.get_download(self.aoi_id, download.download_id, cancelled=self._cancelled)
 
     def _renew(self, asset_id: str, download: Any, old_url: str) -> Any:
         """A fresh signed URL: read the download again; if it gives the same URL, request a new download."""
         log.info("signed URL of %s refused by storage; renewing it", asset_id)
         if download.download_id:
             try:
-                fresh = self._wait_ready(asset_id, self.client.get_download(self.aoi_id, download.download_id))
+                fresh = self._wait_ready(asset_id, self.client.get_download(self.aoi_id, download.download_id,
+                                                                            cancelled=self._cancelled))
                 if fresh.signed_url and fresh.signed_url != old_url:
                     return fresh
             except NotFoundError:
