@@ -8,15 +8,15 @@ import os
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from qgis.core import (
-    QgsField,
     QgsLayerTreeLayer,
     QgsProject,
     QgsRasterLayer,
     QgsTask,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.PyQt.QtCore import QCoreApplication
 
+from ..asset_fields import _make_fields
 from ..layers import AOI_PROPERTY, ROLE_PROPERTY, find_aoi_group, find_aoi_layers
 from .download import AssetDownloader, DownloadReport, downloaded_assets
 from .render import (
@@ -62,7 +62,8 @@ def set_local_paths(layer: QgsVectorLayer, paths: Dict[str, str]) -> int:
         return 0
     provider = layer.dataProvider()
     if layer.fields().indexOf(LOCAL_PATH_FIELD) < 0:
-        provider.addAttributes([QgsField(LOCAL_PATH_FIELD, QVariant.String, "String")])
+        # built by asset_fields (the one place that constructs QgsField, whichever Qt the QGIS has)
+        provider.addAttributes(list(_make_fields([(LOCAL_PATH_FIELD, "str", LOCAL_PATH_FIELD)])))
         layer.updateFields()
     idx = layer.fields().indexOf(LOCAL_PATH_FIELD)
     id_idx = layer.fields().indexOf("id")
