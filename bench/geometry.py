@@ -2,7 +2,7 @@
 
 In a fresh interpreter (``--case``): a memory polygon layer in EPSG:32643 gets 100 overlapping, slightly
 jagged rings of 10,000 vertices each (about 1,000,000 vertices), all selected (not timed). Timed:
-``core.geometry.selected_polygons_to_aoi(layer, "merge")``, the function the panel's "Use selection"
+``core.aoi.geometry.selected_polygons_to_aoi(layer, "merge")``, the function the panel's "Use selection"
 calls (read + transform to EPSG:4326 in QGIS, then shapely repair/merge/vertex cap/orient), split into
 its two halves (``layer_polygons_wgs84`` and ``aoi_shape.prepare_aoi``) in a second run.
 """
@@ -49,7 +49,7 @@ def build_layer():
 
 def case_main(argv) -> None:
     qgis_app()
-    from pixxel_qgis.core import aoi_shape, geometry
+    from pixxel_qgis.core.aoi import aoi_shape, geometry
 
     layer = build_layer()
     vertices = sum(f.geometry().constGet().nCoordinates() for f in layer.getFeatures())

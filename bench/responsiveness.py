@@ -29,8 +29,8 @@ TICK_MS = 5
 def case_main(argv) -> None:  # noqa: C901 - one linear scenario
     app = qgis_app()
     from headless_iface import HeadlessIface
-    from pixxel_qgis.core import layers
-    from pixxel_qgis.core.tasks import CreateAoiTask, LoadAssetsTask, PollAoiTask, TaskKeeper
+    from pixxel_qgis.core.assets import layers
+    from pixxel_qgis.core.tasks.tasks import CreateAoiTask, LoadAssetsTask, PollAoiTask, TaskKeeper
     from pixxel_qgis.ui.dock import PixxelDockWidget
     from qgis.core import QgsProject
     from qgis.gui import QgsLayerTreeMapCanvasBridge

@@ -1,6 +1,6 @@
 """What both Pixxel algorithms share: connection parameters, connection resolution, error translation,
-the input layer + selection for the panel's geometry step (core.geometry.selected_polygons_to_aoi), and
-AOI creation/polling through the Processing feedback (core.tasks.CreateAoiTask / PollAoiTask's own code).
+the input layer + selection for the panel's geometry step (core.aoi.geometry.selected_polygons_to_aoi), and
+AOI creation/polling through the Processing feedback (core.tasks.tasks.CreateAoiTask / PollAoiTask's own code).
 
 Connection (resolved in ``prepareAlgorithm``, which QGIS runs on the main thread, so a master-password
 prompt never comes from a worker thread):
@@ -33,7 +33,7 @@ from qgis.core import (
 
 from ..core import connection
 
-# The client (requests, pydantic), core.aoi_shape (shapely, numpy) and core.tasks (which imports the
+# The client (requests, pydantic), core.aoi.aoi_shape (shapely, numpy) and core.tasks.tasks (which imports the
 # client's transport) are imported on first use, not here: the provider is registered at QGIS start.
 
 BASE_URL = "BASE_URL"
@@ -71,7 +71,7 @@ def processing_error(exc: BaseException) -> QgsProcessingException:
 
 def _user_errors() -> tuple:
     from ..client.errors import PixxelError
-    from ..core.aoi_shape import GeometryRefused
+    from ..core.aoi.aoi_shape import GeometryRefused
 
     return (PixxelError, GeometryRefused, connection.ConnectionSetupError)
 
@@ -232,10 +232,10 @@ def input_layer_and_selection(alg, parameters, name, context):
 
 
 def aoi_shapes(layer, selected_only: bool, mode: str) -> list:
-    """The panel's geometry step, unchanged: core.geometry.selected_polygons_to_aoi (layer checks,
-    reprojection to EPSG:4326, curves, Z/M, then core.aoi_shape.prepare_aoi). Raises GeometryRefused.
+    """The panel's geometry step, unchanged: core.aoi.geometry.selected_polygons_to_aoi (layer checks,
+    reprojection to EPSG:4326, curves, Z/M, then core.aoi.aoi_shape.prepare_aoi). Raises GeometryRefused.
     Main thread only (it reads the layer and its selection): called from prepareAlgorithm."""
-    from ..core import geometry
+    from ..core.aoi import geometry
 
     return geometry.selected_polygons_to_aoi(layer, mode=mode, selected_only=selected_only)
 
@@ -261,7 +261,7 @@ def split_ids(text: str) -> List[str]:
 
 
 class _FeedbackMixin:
-    """Runs a core.tasks task's ``work()`` inline: cancel and progress go through the Processing feedback."""
+    """Runs a core.tasks.tasks task's ``work()`` inline: cancel and progress go through the Processing feedback."""
 
     def _bind(self, feedback, progress_range: Tuple[float, float] = (0.0, 100.0)):
         self._feedback = feedback
@@ -276,7 +276,7 @@ class _FeedbackMixin:
 
 
 def _inline_task_classes() -> dict:
-    from ..core.tasks import CreateAoiTask, PollAoiTask
+    from ..core.tasks.tasks import CreateAoiTask, PollAoiTask
 
     class _InlineCreate(_FeedbackMixin, CreateAoiTask):
         pass
@@ -288,7 +288,7 @@ def _inline_task_classes() -> dict:
 
 
 def create_aoi(client, payload, feedback):
-    """core.tasks.CreateAoiTask's work (name check, duplicate-safe create) in the algorithm's thread."""
+    """core.tasks.tasks.CreateAoiTask's work (name check, duplicate-safe create) in the algorithm's thread."""
     task = __getattr__("_InlineCreate")(client, payload)
     task._bind(feedback)
     return task.work()
@@ -296,9 +296,9 @@ def create_aoi(client, payload, feedback):
 
 def wait_for_aoi(client, aoi, feedback, progress_range: Tuple[float, float] = (0.0, 100.0),
                  timeout_s: Optional[float] = None, on_update: Optional[Callable[[Any], None]] = None):
-    """Poll until success/failed/partial_success with core.tasks.PollAoiTask's backoff and transient
+    """Poll until success/failed/partial_success with core.tasks.tasks.PollAoiTask's backoff and transient
     retries; progress and cancel through ``feedback``. Raises CancelledError when cancelled."""
-    from ..core.tasks import status_text
+    from ..core.tasks.tasks import status_text
 
     if status_text(aoi.status) in ("success", "failed", "partial_success"):
         return aoi

@@ -25,7 +25,7 @@ PROVIDERS = ("pixxel", "planetary")
 
 class _BoundaryStyler(QgsProcessingLayerPostProcessorInterface):
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (name fixed by QGIS)
-        from ..core.layer_style import apply_boundary_style
+        from ..core.assets.layer_style import apply_boundary_style
 
         apply_boundary_style(layer)
 
@@ -131,9 +131,9 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
         # imported here, not at module level: registering the provider at QGIS start must stay light
         from ..client.errors import CancelledError
         from ..client.models import AOICreate, Polygon
-        from ..core import layers
-        from ..core.asset_fields import aoi_fields
-        from ..core.tasks import status_text
+        from ..core.assets import layers
+        from ..core.assets.asset_fields import aoi_fields
+        from ..core.tasks.tasks import status_text
 
         name = self.parameterAsString(parameters, self.NAME, context).strip()
         if not name:

@@ -20,7 +20,7 @@ from . import common
 
 class _AssetStyler(QgsProcessingLayerPostProcessorInterface):
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (name fixed by QGIS)
-        from ..core.layer_style import apply_asset_style
+        from ..core.assets.layer_style import apply_asset_style
 
         apply_asset_style(layer)
 
@@ -68,9 +68,9 @@ class LoadAssetsAlgorithm(common.PixxelAlgorithm):
     def run_with_client(self, client, parameters, context, feedback):
         # imported here, not at module level: registering the provider at QGIS start must stay light
         from ..client.errors import CancelledError
-        from ..core import layers
-        from ..core.asset_fields import asset_fields
-        from ..core.tasks import TERMINAL_STATUSES, status_text
+        from ..core.assets import layers
+        from ..core.assets.asset_fields import asset_fields
+        from ..core.tasks.tasks import TERMINAL_STATUSES, status_text
 
         aoi_id = self.parameterAsString(parameters, self.AOI_ID, context).strip()
         if not aoi_id:

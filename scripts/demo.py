@@ -312,7 +312,7 @@ def step_render_map(ctx: Demo) -> str:
 
 def step_write_gpkg(ctx: Demo) -> str:
     """write the layers to pixxel_demo.gpkg"""
-    from pixxel_qgis.core import layers as player
+    from pixxel_qgis.core.assets import layers as player
 
     res = ctx.plugin.dock.last_result
     path = ctx.out / "pixxel_demo.gpkg"

@@ -1,6 +1,6 @@
 """Fault matrix (issue 9): every API call the plugin makes × every fault the simulator can inject.
 
-Driven at the level the user meets it: the core.tasks QgsTasks the panel starts (and, for a representative
+Driven at the level the user meets it: the core.tasks.tasks QgsTasks the panel starts (and, for a representative
 subset, the real dock widget). For each (call, fault):
 - the task ends within a bounded time;
 - the outcome is success, or a user-facing message (``str()`` of a PixxelError: no traceback, no raw
@@ -25,7 +25,7 @@ from pixxel_qgis.client import (
     SatelliteRef,
     SearchQuery,
 )
-from pixxel_qgis.core import tasks
+from pixxel_qgis.core.tasks import tasks
 from qgis.core import QgsProject
 from qgis.PyQt.QtTest import QTest
 

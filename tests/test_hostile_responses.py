@@ -21,7 +21,9 @@ import time
 
 import pytest
 from pixxel_qgis.client import AOI, PixxelClient
-from pixxel_qgis.core import layers, raster, tasks
+from pixxel_qgis.core.assets import layers
+from pixxel_qgis.core.imagery import raster
+from pixxel_qgis.core.tasks import tasks
 from pixxel_qgis.tests.loopback_server import Server
 from qgis.core import QgsProject
 from qgis.PyQt.QtTest import QTest

@@ -4,8 +4,8 @@
 import os
 
 import pytest
-from pixxel_qgis.core import layers as L
-from pixxel_qgis.core.layer_style import apply_asset_style
+from pixxel_qgis.core.assets import layers as L
+from pixxel_qgis.core.assets.layer_style import apply_asset_style
 from pixxel_qgis.tests.asset_samples import make_aoi, make_asset
 from pixxel_qgis.tests.test_panel import (  # noqa: F401 - fixtures used by name
     FAST_CLIENT,

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from osgeo import gdal
-from pixxel_qgis.core.raster import (
+from pixxel_qgis.core.imagery.raster import (
     RasterOpenError,
     is_geotiff_url,
     open_asset_raster,
@@ -137,8 +137,8 @@ def test_url_helpers():
 def test_feature_action_opens_raster_in_a_task(qgis_app, qgis_new_project, tiff_server):
     import time
 
-    from pixxel_qgis.core import layers as L
-    from pixxel_qgis.core.layer_style import OPEN_RASTER_ACTION, apply_asset_style
+    from pixxel_qgis.core.assets import layers as L
+    from pixxel_qgis.core.assets.layer_style import OPEN_RASTER_ACTION, apply_asset_style
     from pixxel_qgis.tests.asset_samples import make_asset
     from qgis.core import QgsApplication, QgsProject
 

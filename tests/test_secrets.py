@@ -21,7 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from pixxel_qgis.client import AOICreate, PixxelClient, PixxelError, SatelliteRef, SearchQuery
-from pixxel_qgis.core import connection, tasks
+from pixxel_qgis.core import connection
+from pixxel_qgis.core.tasks import tasks
 from qgis.core import QgsApplication, QgsProject, QgsSettings, QgsVectorLayer
 from qgis.PyQt.QtTest import QTest
 

@@ -1,4 +1,4 @@
-"""core.tasks: QgsTasks run the network in run(), deliver on the main thread, cancel promptly."""
+"""core.tasks.tasks: QgsTasks run the network in run(), deliver on the main thread, cancel promptly."""
 
 import threading
 import time
@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from pixxel_qgis.client.errors import AuthError, ServerError
-from pixxel_qgis.core import tasks
+from pixxel_qgis.core.tasks import tasks
 from qgis.core import QgsApplication, QgsTask
 from qgis.PyQt.QtTest import QTest
 

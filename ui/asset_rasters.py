@@ -1,5 +1,5 @@
 """Panel section "Asset rasters": opens the GeoTIFF of the selected features of the active asset layer
-(core.raster: GDAL /vsicurl/ in a background task, no key sent, https only off loopback)."""
+(core.imagery.raster: GDAL /vsicurl/ in a background task, no key sent, https only off loopback)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import List, Tuple
 from qgis.core import Qgis, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtWidgets import QPushButton, QVBoxLayout
 
-from ..core.layers import ROLE_PROPERTY
-from ..core.raster import OpenRasterTask, RasterOpenError, is_geotiff_url, vsicurl_path
+from ..core.assets.layers import ROLE_PROPERTY
+from ..core.imagery.raster import OpenRasterTask, RasterOpenError, is_geotiff_url, vsicurl_path
 from .widgets import Section, label, row
 
 MAX_RASTERS = 10  # opened at once; more is almost certainly a mis-click on a 240-asset layer

@@ -11,7 +11,7 @@ from qgis.core import Qgis
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QProgressBar, QPushButton, QVBoxLayout
 
-from ..core.tasks import CreateAoiTask, PollAoiTask, status_text
+from ..core.tasks.tasks import CreateAoiTask, PollAoiTask, status_text
 from .output_options import OutputOptions
 from .widgets import Section, label, row
 

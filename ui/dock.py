@@ -5,7 +5,7 @@ mode, area/vertices, preview), aoi_form (name, project, satellite, dates, cloud,
 create_section (output choice, create + poll + assets, progress, cancel), existing_aois (list, refresh,
 load again), asset_rasters (open the selected assets' GeoTIFFs).
 
-The dock owns the TaskKeeper and ``shutdown()``; every network call runs in a core.tasks QgsTask started
+The dock owns the TaskKeeper and ``shutdown()``; every network call runs in a core.tasks.tasks QgsTask started
 through ``call()``/``start()``. A failure never clears what the user typed.
 """
 
@@ -17,7 +17,7 @@ from qgis.core import Qgis, QgsProject
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
-from ..core.tasks import ApiCallTask, LoadAssetsTask, TaskKeeper, user_message
+from ..core.tasks.tasks import ApiCallTask, LoadAssetsTask, TaskKeeper, user_message
 from .aoi_form import AoiFormSection
 from .asset_rasters import AssetRastersSection
 from .connection_section import ConnectionSection
@@ -105,7 +105,7 @@ class PixxelDockWidget(QgsDockWidget):
     gpkg_folder_widget = _forward("output", "gpkg_folder_widget")
     #: write the layers to a GeoPackage (False: temporary memory layers); backed by the Output choice
     save_gpkg = _forward("output", "save_gpkg")
-    #: folder of the GeoPackages (None: core.layers.default_gpkg_folder(project)); backed by the Folder field
+    #: folder of the GeoPackages (None: core.assets.layers.default_gpkg_folder(project)); backed by the Folder field
     gpkg_folder = _forward("output", "gpkg_folder")
 
     create_button = _forward("create_section", "create_button")
@@ -250,7 +250,7 @@ class PixxelDockWidget(QgsDockWidget):
             self.last_result = result
             canvas = self.canvas()
             if canvas is not None and result.get("boundary_layer") is not None:
-                from ..core import layers
+                from ..core.assets import layers
 
                 layers.zoom_to_layer(canvas, result["asset_layer"] if result.get("count") else
                                      result["boundary_layer"])

@@ -15,7 +15,7 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..core.tasks import status_text
+from ..core.tasks.tasks import status_text
 from .widgets import Section, label, row
 
 

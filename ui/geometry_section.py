@@ -15,7 +15,7 @@ NO_GEOMETRY = "No AOI geometry yet: select polygons and press â€œUse selectionâ€
 class GeometrySection(Section):
     def __init__(self, panel):
         super().__init__(panel, "AOI geometry", "geometryGroup")
-        self.shapes: List[Any] = []  # core.aoi_shape.AoiShape, EPSG:4326
+        self.shapes: List[Any] = []  # core.aoi.aoi_shape.AoiShape, EPSG:4326
         self.preview = CanvasPreview(panel.canvas, "#ff00c8", 3, 50)
         form = QFormLayout(self)
         self.mode_combo = QComboBox()
@@ -36,7 +36,7 @@ class GeometrySection(Section):
         self.mode_combo.currentIndexChanged.connect(panel.slot(self._mode_changed))
 
     def use_selection(self):
-        from ..core import geometry
+        from ..core.aoi import geometry
 
         layer = self.panel.iface.activeLayer()
         try:

@@ -1,7 +1,7 @@
 """Where loaded assets go: a GeoPackage in a chosen folder (default) or temporary memory layers.
 
 The choice is kept in QgsSettings (``pixxel/output_mode``: "gpkg" or "memory"; ``pixxel/gpkg_folder``:
-the folder, empty meaning ``core.layers.default_gpkg_folder(project)``, i.e. beside the saved project).
+the folder, empty meaning ``core.assets.layers.default_gpkg_folder(project)``, i.e. beside the saved project).
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class OutputOptions(QWidget):
 
     @property
     def gpkg_folder(self) -> Optional[str]:
-        """The chosen folder, or None for ``core.layers.default_gpkg_folder(project)``."""
+        """The chosen folder, or None for ``core.assets.layers.default_gpkg_folder(project)``."""
         return self.gpkg_folder_widget.filePath().strip() or None
 
     @gpkg_folder.setter
@@ -76,6 +76,6 @@ class OutputOptions(QWidget):
         """The GeoPackage for this AOI's layers, or None for memory layers."""
         if not self.save_gpkg:
             return None
-        from ..core import layers
+        from ..core.assets import layers
 
         return layers.default_gpkg_path(project, aoi, self.gpkg_folder)

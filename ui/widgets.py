@@ -52,7 +52,7 @@ def geojson_geometry(geojson: Optional[dict]) -> Optional[QgsGeometry]:
     """A GeoJSON Polygon/MultiPolygon dict -> QgsGeometry (None when unusable)."""
     if not geojson:
         return None
-    from ..core.asset_geometry import geojson_to_wkb
+    from ..core.assets.asset_geometry import geojson_to_wkb
 
     wkb = geojson_to_wkb(geojson)
     if wkb is None:

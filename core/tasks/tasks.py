@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Optional
 from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsProject, QgsTask
 from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
 
-from ..client.errors import (
+from ...client.errors import (
     CancelledError,
     ConflictError,
     PixxelConnectionError,
@@ -31,7 +31,7 @@ from ..client.errors import (
     RateLimitError,
     ServerError,
 )
-from ..client.transport import cancel_scope
+from ...client.transport import cancel_scope
 
 LOG_TAG = "Pixxel"
 TERMINAL_STATUSES = ("success", "failed", "partial_success")
@@ -304,7 +304,7 @@ class LoadAssetsTask(PixxelTask):
             return self._work()
 
     def _work(self):
-        from . import layers
+        from ..assets import layers
 
         # Pages stream into the layer builder: each page's JSON is dropped once its features exist, so
         # peak memory holds the features, not every page's parsed JSON as well.
@@ -328,7 +328,7 @@ class LoadAssetsTask(PixxelTask):
             yield page
 
     def deliver(self):
-        from . import layers
+        from ..assets import layers
 
         prepared = self.prepared
         project = self.project or QgsProject.instance()

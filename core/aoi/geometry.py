@@ -3,7 +3,7 @@
 ``selected_polygons_to_aoi(layer)`` checks the layer (a valid polygon vector layer with a CRS and a
 selection), reads the selected features' geometries without attributes, flattens curves to straight
 segments, drops Z/M, transforms each geometry to EPSG:4326 (QGIS/PROJ, in C++), exports WKB and hands the
-lot to shapely (``from_wkb``, vectorised) and :func:`pixxel_qgis.core.aoi_shape.prepare_aoi`, which
+lot to shapely (``from_wkb``, vectorised) and :func:`pixxel_qgis.core.aoi.aoi_shape.prepare_aoi`, which
 repairs, merges, caps the vertex count and orients the rings. The only Python loop is per feature.
 
 Refusals are :class:`GeometryRefused` (``str()`` is the user-facing message naming the layer and the
