@@ -16,7 +16,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import Row, emit, fmt_s, mb, proc_status_kb, qgis_app, reset_peak_rss, run_case  # noqa: E402
+from common import Row, emit, fmt_s, mb, proc_status_kb, qgis_app, reset_peak_rss, run_case
 
 FEATURES = 100
 VERTICES_PER_FEATURE = 10_000

@@ -18,7 +18,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import Row  # noqa: E402
+from common import Row
 
 MODULES = ("layer_build", "pagination", "responsiveness", "geometry", "startup")
 

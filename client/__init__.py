@@ -20,7 +20,7 @@ _LAZY = {
     "CancelledError": "errors",
     "ConfigurationError": "errors",
     "ConflictError": "errors",
-    "DEFAULT_BASE_URL": "transport",
+    "DEFAULT_BASE_URL": "defaults",
     "Download": "models",
     "DownloadRequest": "models",
     "ErrorResponse": "models",

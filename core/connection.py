@@ -13,9 +13,9 @@ from typing import Optional
 
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
 
-DEFAULT_BASE_URL = "https://api.pixxel.space"
-KEY_BASE_URL = "pixxel/base_url"
-KEY_AUTHCFG = "pixxel/authcfg"
+from ..client.defaults import DEFAULT_BASE_URL
+from .settings import KEY_AUTHCFG, KEY_BASE_URL
+
 AUTH_METHOD = "Basic"
 AUTH_CONFIG_NAME = "Pixxel API key"
 AUTH_USERNAME = "pixxel-api-key"

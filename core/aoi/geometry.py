@@ -28,6 +28,7 @@ from qgis.core import (
 )
 from shapely.errors import GEOSException
 
+from ...client.defaults import AOI_CRS
 from .aoi_shape import MAX_VERTICES, AoiShape, GeometryRefused, NeedsChoice, prepare_aoi
 
 __all__ = [
@@ -42,8 +43,6 @@ __all__ = [
     "make_preview_rubber_band",
 ]
 
-#: The CRS of AOI geometries sent to the API.
-AOI_CRS = "EPSG:4326"
 
 _GEOMETRY_TYPE_NAMES = {
     QgsWkbTypes.PointGeometry: "a point layer",
