@@ -149,6 +149,7 @@ def inside_qgis() -> None:
         dock.flow.output.gpkg_folder = tempfile.mkdtemp(prefix="pixxel-shot-gpkg-")
         dock.flow.create_button.click()
         _wait(lambda: dock.flow.create_button.isEnabled() and idle(), 60)
+        dock.show_section(dock.flow)  # the Create tab: the flow's outcome
         _wait(lambda: False, 1.5)  # let the canvas render
         out.parent.mkdir(parents=True, exist_ok=True)
         screen = QgsApplication.primaryScreen()
