@@ -288,7 +288,9 @@ def step_render_map(ctx: Demo) -> str:
     res = ctx.plugin.dock.last_result
     project = QgsProject.instance()
     group_layers = [n.layer() for n in res["group"].findLayers()]
-    layers = [lyr for lyr in group_layers if lyr.customProperty("pixxel/role") == "boundary"]
+    from pixxel_qgis.core.settings import ROLE_PROPERTY
+
+    layers = [lyr for lyr in group_layers if lyr.customProperty(ROLE_PROPERTY) == "boundary"]
     layers += [ctx.fields_layer] + [lyr for lyr in group_layers if lyr not in layers]
     settings = QgsMapSettings()
     settings.setLayers(layers)

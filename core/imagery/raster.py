@@ -173,7 +173,9 @@ def _message(text: str, warning: bool = True) -> None:
         pass
     from qgis.core import Qgis, QgsMessageLog
 
-    QgsMessageLog.logMessage(text, "Pixxel", Qgis.Warning if warning else Qgis.Info)
+    from ..settings import LOG_TAG
+
+    QgsMessageLog.logMessage(text, LOG_TAG, Qgis.Warning if warning else Qgis.Info)
 
 
 def open_feature_raster(layer_id: str, fid: int) -> Optional[OpenRasterTask]:
