@@ -57,13 +57,9 @@ class StatusLabel(QLabel):
         self.setToolTip(self._full if shown != self._full else "")
 
 
-def label(text: str = "", wrap: bool = True) -> QLabel:
-    """A status label: wrapped (long words elided, see StatusLabel), or one plain line."""
-    if wrap:
-        return StatusLabel(text)
-    lab = QLabel(text)
-    lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return lab
+def label(text: str = "") -> QLabel:
+    """A status label: wrapped, long words elided on screen (see StatusLabel)."""
+    return StatusLabel(text)
 
 
 def form_layout(parent: QWidget) -> QFormLayout:
