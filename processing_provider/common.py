@@ -26,6 +26,7 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
+    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingParameterAuthConfig,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterString,
@@ -141,8 +142,49 @@ def resolve_connection(base_url: str = "", authcfg: str = "") -> Tuple[connectio
     return connection.Connection(url, key, authcfg or None), source
 
 
+class LayerStyler(QgsProcessingLayerPostProcessorInterface):
+    """Styles an output layer QGIS loads when the algorithm ends, with a core.assets.layer_style function."""
+
+    def __init__(self, style: str):
+        super().__init__()
+        self.style = style  # e.g. "apply_asset_style"
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (name fixed by QGIS)
+        from ..core.assets import layer_style
+
+        getattr(layer_style, self.style)(layer)
+
+
 class PixxelAlgorithm(QgsProcessingAlgorithm):
-    """Base: the connection parameters, connection resolution on the main thread, the client."""
+    """Base: what QGIS asks every algorithm (from the class attributes below), the connection parameters,
+    connection resolution on the main thread, the client, the style of the loaded output."""
+
+    #: the algorithm id (``pixxel:<ALG_ID>``), its title and help (QT_TRANSLATE_NOOP: translated when shown), tags
+    ALG_ID = ""
+    TITLE = ""
+    HELP = ""
+    TAGS: Tuple[str, ...] = ()
+    #: the core.assets.layer_style function for the output layer QGIS loads at the end
+    STYLE = ""
+    _styler = None  # the post-processor must outlive processAlgorithm
+
+    def name(self):
+        return self.ALG_ID
+
+    def displayName(self):  # noqa: N802 (name fixed by QGIS)
+        return tr(self.TITLE)
+
+    def tags(self):
+        return list(self.TAGS)
+
+    def shortHelpString(self):  # noqa: N802 (name fixed by QGIS)
+        return tr(self.HELP) + connection_help()
+
+    def style_when_loaded(self, context, dest_id) -> None:
+        """Give the output layer ``dest_id`` the panel's style when QGIS loads it."""
+        if context.willLoadLayerOnCompletion(dest_id):
+            type(self)._styler = LayerStyler(self.STYLE)
+            context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(type(self)._styler)
 
     def __init__(self):
         super().__init__()

@@ -7,7 +7,6 @@ from qgis.core import (
     QgsFeatureSink,
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputString,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
@@ -17,19 +16,13 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..client.defaults import AOI_CRS
 from ..i18n import tr
 from . import common
 
 PROVIDERS = ("pixxel", "planetary")
-
-
-class _BoundaryStyler(QgsProcessingLayerPostProcessorInterface):
-    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (name fixed by QGIS)
-        from ..core.assets.layer_style import apply_boundary_style
-
-        apply_boundary_style(layer)
 
 
 class CreateAoiAlgorithm(common.PixxelAlgorithm):
@@ -47,29 +40,21 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
     AOI_IDS = "AOI_IDS"
     STATUS = "STATUS"
 
-    _styler = None  # the post-processor must outlive processAlgorithm
+    ALG_ID = "createaoi"
+    TITLE = QT_TRANSLATE_NOOP("PixxelQgis", "Create AOI from features")
+    TAGS = ("pixxel", "aoi", "area of interest", "hyperspectral", "order", "imagery")
+    STYLE = "apply_boundary_style"
+    HELP = QT_TRANSLATE_NOOP(
+        "PixxelQgis",
+        "<p>Turns polygons into a Pixxel area of interest (AOI), creates it with the chosen project, "
+        "satellite and catalogue items, and waits until Pixxel has finished processing it (progress is "
+        "shown; Cancel stops waiting, the AOI keeps processing on the server).</p><p>The polygons are "
+        "reprojected to WGS 84, repaired, merged (or their convex hull is taken, or one AOI is made per "
+        "feature) and checked exactly as in the Pixxel panel. Tick <i>Selected features only</i> next "
+        "to the input layer to use the selection.</p><p>Outputs: the AOI id (<b>AOI_ID</b>; with 'One "
+        "AOI per feature' all ids are in <b>AOI_IDS</b>), the final status and a layer with the AOI "
+        "boundary. Feed AOI_ID to <i>Load AOI assets</i> in a model.</p>")
     _shapes: list = []  # AOI shapes (EPSG:4326) made in prepareAlgorithm
-
-    def name(self):
-        return "createaoi"
-
-    def displayName(self):  # noqa: N802 (name fixed by QGIS)
-        return tr("Create AOI from features")
-
-    def tags(self):
-        return ["pixxel", "aoi", "area of interest", "hyperspectral", "order", "imagery"]
-
-    def shortHelpString(self):  # noqa: N802 (name fixed by QGIS)
-        return (
-            tr("<p>Turns polygons into a Pixxel area of interest (AOI), creates it with the chosen project, "
-               "satellite and catalogue items, and waits until Pixxel has finished processing it (progress is "
-               "shown; Cancel stops waiting, the AOI keeps processing on the server).</p><p>The polygons are "
-               "reprojected to WGS 84, repaired, merged (or their convex hull is taken, or one AOI is made per "
-               "feature) and checked exactly as in the Pixxel panel. Tick <i>Selected features only</i> next "
-               "to the input layer to use the selection.</p><p>Outputs: the AOI id (<b>AOI_ID</b>; with 'One "
-               "AOI per feature' all ids are in <b>AOI_IDS</b>), the final status and a layer with the AOI "
-               "boundary. Feed AOI_ID to <i>Load AOI assets</i> in a model.</p>") + common.connection_help()
-        )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (name fixed by QGIS)
         p = QgsProcessingParameterFeatureSource(self.INPUT, tr("Polygon layer"), [QgsProcessing.TypeVectorPolygon])
@@ -227,9 +212,7 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
                 tr("The AOI failed on the Pixxel side ({ids}); no assets were produced. Check the chosen items and "
                    "satellite, or contact Pixxel support.").format(ids=ids))
 
-        if context.willLoadLayerOnCompletion(dest_id):
-            CreateAoiAlgorithm._styler = _BoundaryStyler()
-            context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(CreateAoiAlgorithm._styler)
+        self.style_when_loaded(context, dest_id)
         return {
             self.BOUNDARY: dest_id,
             self.AOI_ID: finals[0].aoi_id,

@@ -7,24 +7,17 @@ from qgis.core import (
     QgsFeatureSink,
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..client.defaults import AOI_CRS
 from ..i18n import tr
 from . import common
-
-
-class _AssetStyler(QgsProcessingLayerPostProcessorInterface):
-    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (name fixed by QGIS)
-        from ..core.assets.layer_style import apply_asset_style
-
-        apply_asset_style(layer)
 
 
 class LoadAssetsAlgorithm(common.PixxelAlgorithm):
@@ -33,26 +26,17 @@ class LoadAssetsAlgorithm(common.PixxelAlgorithm):
     COUNT = "COUNT"
     STATUS = "STATUS"
 
-    _styler = None  # the post-processor must outlive processAlgorithm
-
-    def name(self):
-        return "loadassets"
-
-    def displayName(self):  # noqa: N802 (name fixed by QGIS)
-        return tr("Load AOI assets")
-
-    def tags(self):
-        return ["pixxel", "aoi", "assets", "hyperspectral", "download", "footprints"]
-
-    def shortHelpString(self):  # noqa: N802 (name fixed by QGIS)
-        return (
-            tr("<p>Fetches every asset of a Pixxel AOI (all pages) and writes them to a polygon layer in WGS "
-               "84 with the same typed attributes as the Pixxel panel's asset layer (id, name, type, status, "
-               "dates, area, resolution, bands, download path, ...). Assets without a usable footprint are "
-               "kept as rows without geometry.</p><p>When the AOI is still processing, the assets ready so far "
-               "are loaded and a warning says so.</p>")
-            + common.connection_help()
-        )
+    ALG_ID = "loadassets"
+    TITLE = QT_TRANSLATE_NOOP("PixxelQgis", "Load AOI assets")
+    TAGS = ("pixxel", "aoi", "assets", "hyperspectral", "download", "footprints")
+    STYLE = "apply_asset_style"
+    HELP = QT_TRANSLATE_NOOP(
+        "PixxelQgis",
+        "<p>Fetches every asset of a Pixxel AOI (all pages) and writes them to a polygon layer in WGS "
+        "84 with the same typed attributes as the Pixxel panel's asset layer (id, name, type, status, "
+        "dates, area, resolution, bands, download path, ...). Assets without a usable footprint are "
+        "kept as rows without geometry.</p><p>When the AOI is still processing, the assets ready so far "
+        "are loaded and a warning says so.</p>")
 
     def initAlgorithm(self, config=None):  # noqa: N802 (name fixed by QGIS)
         p = QgsProcessingParameterString(self.AOI_ID, tr("AOI id"))
@@ -115,7 +99,5 @@ class LoadAssetsAlgorithm(common.PixxelAlgorithm):
         feedback.pushInfo(summary.message)
         feedback.setProgress(100.0)
 
-        if context.willLoadLayerOnCompletion(dest_id):
-            LoadAssetsAlgorithm._styler = _AssetStyler()
-            context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(LoadAssetsAlgorithm._styler)
+        self.style_when_loaded(context, dest_id)
         return {self.OUTPUT: dest_id, self.COUNT: len(features), self.STATUS: status}

@@ -47,8 +47,9 @@ def tool(name: str) -> str:
                      "pyqt5-dev-tools and qttools5-dev-tools from Debian")
 
 
-def extract(root: Path = ROOT) -> dict[str, list[tuple[str, str]]]:
-    """{source text: [(file, line), ...]} of every translatable string, in the order pylupdate5 found them."""
+def extract(root: Path = ROOT) -> dict[str, list[str]]:
+    """{source text: [file, ...]} of every translatable string, in the order pylupdate5 found them. Files
+    only, no line numbers: the .ts then changes only when texts change (quieter diffs and merges)."""
     with tempfile.TemporaryDirectory() as tmp:
         ts = Path(tmp) / "all.ts"
         files = [str(f.relative_to(root)) for f in sources(root)]
@@ -60,7 +61,9 @@ def extract(root: Path = ROOT) -> dict[str, list[tuple[str, str]]]:
         text = message.findtext("source") or ""
         places = found.setdefault(text, [])
         for loc in message.findall("location"):
-            places.append((Path(loc.get("filename", "")).as_posix(), loc.get("line", "")))
+            name = Path(loc.get("filename", "")).as_posix()
+            if name not in places:
+                places.append(name)
     return found
 
 
@@ -85,8 +88,8 @@ def write_ts(ts: Path, language: str, found: dict, done: dict) -> int:
     unfinished = 0
     for text, places in found.items():
         message = ET.SubElement(context, "message")
-        for filename, line in places:
-            ET.SubElement(message, "location", filename=f"../{filename}", line=line)
+        for filename in places:
+            ET.SubElement(message, "location", filename=f"../{filename}")
         ET.SubElement(message, "source").text = text
         node = ET.SubElement(message, "translation")
         if text in done:
