@@ -4,21 +4,19 @@ Imports QGIS: import it from test modules, never from conftest.py at module leve
 without QGIS for the pure-Python tests).
 """
 
+import importlib.util
 import re
 import time
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 from qgis.core import (
-    QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
-    QgsFeature,
-    QgsGeometry,
-    QgsPointXY,
     QgsProject,
-    QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtTest import QTest
+
+ROOT = Path(__file__).resolve().parent.parent
 
 #: PixxelClient keywords for tests: short timeouts and retry budgets
 FAST_CLIENT = {"timeout": 5.0, "retry_budget_s": 4.0, "backoff_base_s": 0.05, "backoff_max_s": 0.2}
@@ -118,19 +116,12 @@ def box_4326(cx, cy, half):
 
 
 def utm_polygon_layer(boxes, name="fields"):
-    """A polygon layer in UTM 43N (Bengaluru), one feature per box given in lon/lat."""
-    layer = QgsVectorLayer("Polygon?crs=EPSG:32643&field=name:string", name, "memory")
-    tr = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), layer.crs(), QgsProject.instance())
-    feats = []
-    for i, pts in enumerate(boxes):
-        g = QgsGeometry.fromPolygonXY([[QgsPointXY(x, y) for x, y in pts]])
-        g.transform(tr)
-        f = QgsFeature(layer.fields())
-        f.setAttributes([f"f{i}"])
-        f.setGeometry(g)
-        feats.append(f)
-    layer.dataProvider().addFeatures(feats)
-    layer.updateExtents()
+    """A polygon layer in UTM 43N (Bengaluru), one feature per box given in lon/lat, added to the project
+    (scripts/demo_fields.py builds it, as for the demo)."""
+    spec = importlib.util.spec_from_file_location("pixxel_demo_fields", ROOT / "scripts" / "demo_fields.py")
+    demo_fields = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(demo_fields)
+    layer = demo_fields.utm_polygon_layer(boxes, name)
     QgsProject.instance().addMapLayer(layer)
     return layer
 
