@@ -18,7 +18,6 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ..client.defaults import AOI_CRS
 from ..i18n import tr
 from . import common
 
@@ -115,6 +114,7 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
     # ------------------------------------------------------------------ run (worker thread)
     def run_with_client(self, client, parameters, context, feedback):
         # imported here, not at module level: registering the provider at QGIS start must stay light
+        from ..client.defaults import AOI_CRS
         from ..client.errors import CancelledError
         from ..client.models import AOICreate, Polygon
         from ..client.polling import create_then_poll, status_text

@@ -15,7 +15,6 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ..client.defaults import AOI_CRS
 from ..i18n import tr
 from . import common
 
@@ -53,6 +52,7 @@ class LoadAssetsAlgorithm(common.PixxelAlgorithm):
     # ------------------------------------------------------------------ run (worker thread)
     def run_with_client(self, client, parameters, context, feedback):
         # imported here, not at module level: registering the provider at QGIS start must stay light
+        from ..client.defaults import AOI_CRS
         from ..client.errors import CancelledError
         from ..client.polling import is_final, status_text
         from ..core.assets import layers

@@ -9,6 +9,7 @@ from qgis.gui import QgsPasswordLineEdit
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QLineEdit, QPushButton
 
+from ..client.defaults import DEFAULT_BASE_URL
 from ..client.errors import PixxelError
 from ..core import connection as conn_mod
 from ..i18n import tr
@@ -26,7 +27,7 @@ class ConnectionSection(Section):
         self._stored_key: Optional[str] = None  # the key read from the auth DB, kept for the session
         form = form_layout(self)
         self.base_url_edit = QLineEdit()
-        self.base_url_edit.setPlaceholderText(conn_mod.DEFAULT_BASE_URL)
+        self.base_url_edit.setPlaceholderText(DEFAULT_BASE_URL)
         self.api_key_edit = QgsPasswordLineEdit()
         self.api_key_edit.setShowLockIcon(True)
         self.save_button = QPushButton(tr("Save"))
