@@ -739,6 +739,7 @@ class SearchPage(_ReadModel):
 
 
 __all__ = [
+    "FINAL_AOI_STATUSES",
     "AOI",
     "AOICreate",
     "AOIPage",
