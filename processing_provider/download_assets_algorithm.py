@@ -11,6 +11,7 @@ from qgis.core import (
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterString,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..i18n import tr
 from . import common
@@ -34,23 +35,16 @@ class DownloadAssetsAlgorithm(common.PixxelAlgorithm):
 
     _stylers: list = []  # the post-processors must outlive processAlgorithm
 
-    def name(self):
-        return "downloadassets"
-
-    def displayName(self):  # noqa: N802 (name fixed by QGIS)
-        return tr("Download AOI assets")
-
-    def tags(self):
-        return ["pixxel", "aoi", "assets", "download", "hyperspectral", "raster", "geotiff"]
-
-    def shortHelpString(self):  # noqa: N802 (name fixed by QGIS)
-        return tr(
-            "<p>Downloads assets of a Pixxel AOI into a folder: all assets whose status is success, or only the "
-            "asset ids given. Each download is requested from the Pixxel API, followed until it is ready and "
-            "fetched from its signed link (resumed after a dropped connection, renewed if the link expired, "
-            "size checked; archives are unpacked). Assets already in the folder are not downloaded again.</p>"
-            "<p>Outputs the folder and the downloaded rasters, opened in true colour.</p>"
-        ) + common.CONNECTION_HELP
+    ALG_ID = "downloadassets"
+    TITLE = QT_TRANSLATE_NOOP("PixxelQgis", "Download AOI assets")
+    TAGS = ("pixxel", "aoi", "assets", "download", "hyperspectral", "raster", "geotiff")
+    HELP = QT_TRANSLATE_NOOP(
+        "PixxelQgis",
+        "<p>Downloads assets of a Pixxel AOI into a folder: all assets whose status is success, or only the "
+        "asset ids given. Each download is requested from the Pixxel API, followed until it is ready and "
+        "fetched from its signed link (resumed after a dropped connection, renewed if the link expired, "
+        "size checked; archives are unpacked). Assets already in the folder are not downloaded again.</p>"
+        "<p>Outputs the folder and the downloaded rasters, opened in true colour.</p>")
 
     def initAlgorithm(self, config=None):  # noqa: N802 (name fixed by QGIS)
         p = QgsProcessingParameterString(self.AOI_ID, tr("AOI id"))
@@ -89,7 +83,7 @@ class DownloadAssetsAlgorithm(common.PixxelAlgorithm):
         try:
             aoi = client.get_aoi(aoi_id, cancelled=feedback.isCanceled)
             assets = client.all_assets_raw(aoi.aoi_id, cancelled=feedback.isCanceled)
-        except common.USER_ERRORS as exc:
+        except common.user_errors() as exc:
             raise common.processing_error(exc) from None
         by_id = {str(a.get("id")): a for a in assets if isinstance(a, dict)}
         if wanted:

@@ -1,60 +1,21 @@
-"""The panel's "Downloads and rasters" section, driven like a user, against the simulator's storage host."""
+"""The panel's "Downloads" section, driven like a user, against the simulator's storage host."""
 
 import os
-import time
 
-import pytest
 from pixxel_qgis.core.imagery.tasks import LOCAL_PATH_FIELD
-from pixxel_qgis.core.layers import ROLE_PROPERTY
-from pixxel_qgis.ui.dock import PixxelDockWidget
+from pixxel_qgis.core.settings import ROLE_PROPERTY
+from pixxel_qgis.tests.helpers import click, connect, find_group, messages, wait_idle
 from qgis.core import Qgis, QgsMultiBandColorRenderer, QgsPointXY, QgsProject, QgsRasterLayer
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtTest import QTest
-
-
-def wait_idle(dock, timeout=20.0):
-    end = time.monotonic() + timeout
-    while dock.tasks.tasks:
-        if time.monotonic() > end:
-            raise AssertionError("timed out waiting for the panel's tasks")
-        QTest.qWait(20)
-
-
-def click(button):
-    assert button.isEnabled(), f"{button.text()} is disabled"
-    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-@pytest.fixture
-def dock(qgis_iface, qgis_new_project, clean_connection, tmp_path):
-    qgis_iface.messageBar().clear_messages()
-    d = PixxelDockWidget(qgis_iface, qgis_iface.mainWindow())
-    d.client_options = {"timeout": 5.0, "retry_budget_s": 4.0, "backoff_base_s": 0.05, "backoff_max_s": 0.2}
-    d.create_section.output.gpkg_folder = str(tmp_path / "gpkg")
-    yield d
-    d.shutdown()
-    wait_idle(d)
-    d.deleteLater()
-    QTest.qWait(10)
-    qgis_iface.messageBar().clear_messages()
-
-
-def connect(dock, sim, key):
-    c = dock.connection_section
-    c.base_url_edit.setText(sim.url)
-    c.api_key_edit.setText(key)
-    click(c.save_button)
-    wait_idle(dock)
 
 
 def load_seeded_aoi(dock, sim, api_key, qgis_iface):
     connect(dock, sim, api_key)
-    existing = dock.existing_section
-    existing.aoi_table.selectRow(0)
-    name = existing.aoi_table.item(0, 0).text()
-    click(existing.load_aoi_button)
+    dock.aois.aoi_table.selectRow(0)
+    name = dock.aois.aoi_table.item(0, 0).text()
+    click(dock.aois.load_aoi_button)
     wait_idle(dock)
-    group = next(g for g in QgsProject.instance().layerTreeRoot().findGroups(True) if name in g.name())
+    group = find_group(name)
     assets = next(n.layer() for n in group.findLayers() if n.layer().customProperty(ROLE_PROPERTY) == "assets")
     qgis_iface.setActiveLayer(assets)
     return group, assets
@@ -63,7 +24,7 @@ def load_seeded_aoi(dock, sim, api_key, qgis_iface):
 def test_download_selected_assets_into_the_aoi_group_once(sim_factory, api_key, dock, qgis_iface):
     sim = sim_factory(seed_aois=1, asset_count=6, raster_size=64, download_seconds=0.2)
     group, assets = load_seeded_aoi(dock, sim, api_key, qgis_iface)
-    section = dock.downloads_section
+    section = dock.downloads
     ids = [f.id() for f in assets.getFeatures()][:2]
     assets.selectByIds(ids)
     click(section.download_selected_button)
@@ -117,5 +78,5 @@ def test_download_without_an_asset_layer_says_what_to_do(sim_factory, api_key, d
     other = QgsVectorLayer("Point?crs=EPSG:4326", "not assets", "memory")
     QgsProject.instance().addMapLayer(other)
     qgis_iface.setActiveLayer(other)
-    click(dock.downloads_section.download_selected_button)
-    assert any("asset layer" in m for m in qgis_iface.messageBar().get_messages(Qgis.Warning))
+    click(dock.downloads.download_selected_button)
+    assert any("asset layer" in m for m in messages(qgis_iface, Qgis.Warning))

@@ -6,12 +6,12 @@ import time
 
 import pytest
 from pixxel_qgis.client import PixxelClient
-from pixxel_qgis.core import layers as L
-from pixxel_qgis.core import tasks as core_tasks
+from pixxel_qgis.core.assets import layers as L
 from pixxel_qgis.core.imagery import render
 from pixxel_qgis.core.imagery.download import AssetDownloader
 from pixxel_qgis.core.imagery.spectral import ProfileError, pixel_profile, plot_png, write_csv
 from pixxel_qgis.core.imagery.tasks import LOCAL_PATH_FIELD, DownloadAssetsTask
+from pixxel_qgis.core.tasks import tasks as core_tasks
 from pixxel_simulator import SATELLITES, TD1_ID, TEST_API_KEY
 from qgis.core import QgsMultiBandColorRenderer, QgsPointXY, QgsProject, QgsRasterLayer
 from qgis.PyQt.QtTest import QTest
@@ -178,7 +178,7 @@ def test_cancelled_download_task_reports_and_adds_nothing(qgis_app, qgis_new_pro
 
 
 def test_raster_streamed_through_vsicurl_opens_in_true_colour(qgis_app, sim, tmp_path):
-    from pixxel_qgis.core.raster import OpenRasterTask
+    from pixxel_qgis.core.imagery.raster import OpenRasterTask
 
     aoi = make_aoi(sim, name="vsicurl-aoi")
     client = PixxelClient(TEST_API_KEY, base_url=sim.url, timeout=10)
@@ -197,8 +197,8 @@ def test_raster_streamed_through_vsicurl_opens_in_true_colour(qgis_app, sim, tmp
 def test_preset_on_a_streamed_raster_reads_pixels_in_a_task(qgis_app, qgis_new_project, sim, tmp_path):
     import threading
 
+    from pixxel_qgis.core.imagery.raster import OpenRasterTask
     from pixxel_qgis.core.imagery.tasks import PresetTask
-    from pixxel_qgis.core.raster import OpenRasterTask
 
     aoi = make_aoi(sim, name="preset-aoi")
     client = PixxelClient(TEST_API_KEY, base_url=sim.url, timeout=10)

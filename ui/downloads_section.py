@@ -1,4 +1,4 @@
-"""Panel section "Downloads and rasters": download the selected (or all) assets of the active asset layer's
+"""Panel section "Downloads" (Rasters tab): download the selected (or all) assets of the active asset layer's
 AOI into a folder beside its GeoPackage (core.imagery: resume, renewal, verify, unpack), show what is
 already on disk, switch a raster's band composite (true colour, false colour, red edge, SWIR) and open
 the spectral profile tool."""
@@ -8,21 +8,30 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Tuple
 
 from qgis.core import QgsProject, QgsRasterLayer, QgsVectorLayer
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 from qgis.PyQt.QtWidgets import QComboBox, QProgressBar, QPushButton, QVBoxLayout
 
+from ..core.assets.layers import default_gpkg_path, find_aoi_group
 from ..core.imagery.download import aoi_folder_for_gpkg
-from ..core.imagery.render import PRESET_LABELS, apply_preset, available_presets, is_local, layer_bands
+from ..core.imagery.render import apply_preset, available_presets, is_local, layer_bands
 from ..core.imagery.tasks import DownloadAssetsTask, PresetTask, already_downloaded, set_local_paths
-from ..core.layers import AOI_PROPERTY, ROLE_PROPERTY, default_gpkg_path, find_aoi_group
+from ..core.settings import AOI_PROPERTY, ROLE_PROPERTY
 from ..i18n import tr
 from .widgets import Section, label, row
 
-NO_LAYER = tr("Make a Pixxel asset layer the active layer (load an AOI's assets first).")
+#: the composites' names in the panel (keys: core.imagery.render.PRESETS)
+PRESET_LABELS = {
+    "true_colour": QT_TRANSLATE_NOOP("PixxelQgis", "True colour (red, green, blue)"),
+    "false_colour": QT_TRANSLATE_NOOP("PixxelQgis", "False colour (NIR, red, green)"),
+    "red_edge": QT_TRANSLATE_NOOP("PixxelQgis", "Red edge (740, 705, 665 nm)"),
+    "swir": QT_TRANSLATE_NOOP("PixxelQgis", "SWIR (2190, 1610, 865 nm)"),
+}
+NO_LAYER = QT_TRANSLATE_NOOP("PixxelQgis", "Make a Pixxel asset layer the active layer (load an AOI's assets first).")
 
 
 class DownloadsSection(Section):
     def __init__(self, panel):
-        super().__init__(panel, tr("Downloads and rasters"), "downloadsGroup")
+        super().__init__(panel, tr("Downloads"), "downloadsGroup")
         self.task: Optional[DownloadAssetsTask] = None
         self.spectral_dock = None
         self.spectral_tool = None
@@ -61,7 +70,7 @@ class DownloadsSection(Section):
         layer = self.panel.iface.activeLayer() if self.panel.iface is not None else None
         if not isinstance(layer, QgsVectorLayer) or layer.customProperty(ROLE_PROPERTY) != "assets" \
                 or not layer.customProperty(AOI_PROPERTY):
-            raise ValueError(NO_LAYER)
+            raise ValueError(tr(NO_LAYER))
         return layer
 
     def aoi_of(self, layer: QgsVectorLayer) -> Dict[str, Any]:
@@ -78,11 +87,8 @@ class DownloadsSection(Section):
         return aoi_folder_for_gpkg(default_gpkg_path(QgsProject.instance(), aoi, self._gpkg_folder()))
 
     def _gpkg_folder(self) -> Optional[str]:
-        """The Output choice's folder (None: core.layers.default_gpkg_folder)."""
-        output = getattr(self.panel, "output", None)
-        if output is None:
-            output = getattr(getattr(self.panel, "create_section", None), "output", None)
-        return getattr(output, "gpkg_folder", None)
+        """The Output choice's folder (None: core.assets.layers.default_gpkg_folder)."""
+        return self.panel.flow.output.gpkg_folder
 
     def _assets(self, layer: QgsVectorLayer, selected_only: bool) -> Tuple[List[Dict[str, str]], int]:
         feats = layer.getSelectedFeatures() if selected_only else layer.getFeatures()
@@ -133,7 +139,7 @@ class DownloadsSection(Section):
             self.download_status.setText(text)
             self.panel.warn(text)
             return None
-        client = self.panel.client()
+        client = self.panel.connection.client()
         if client is None:
             return None
         aoi = self.aoi_of(layer)

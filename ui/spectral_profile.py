@@ -150,7 +150,7 @@ class SpectralProfileTool(QgsMapToolEmitPoint):
             self.failed.emit(tr("Make a raster layer the active layer, then click a pixel."))
             return
         if not is_local(layer):
-            self.failed.emit(tr("“{layer}” is read over the network: download it first (Downloads and rasters) "
+            self.failed.emit(tr("“{layer}” is read over the network: download it first (Rasters tab, Downloads) "
                                 "to plot its spectra.").format(layer=layer.name()))
             return
         try:

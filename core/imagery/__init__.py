@@ -1,1 +1,1 @@
-"""Imagery: downloads of AOI assets, raster layers, hyperspectral display and spectral profiles."""
+"""Imagery: asset rasters as QGIS layers, downloads of AOI assets, hyperspectral display, spectral profiles."""

@@ -28,12 +28,6 @@ PRESETS: Dict[str, Tuple[Tuple[float, float, float], float]] = {
     "red_edge": ((740.0, 705.0, 665.0), 25.0),
     "swir": ((2190.0, 1610.0, 865.0), 120.0),
 }
-PRESET_LABELS = {
-    "true_colour": "True colour (red, green, blue)",
-    "false_colour": "False colour (NIR, red, green)",
-    "red_edge": "Red edge (740, 705, 665 nm)",
-    "swir": "SWIR (2190, 1610, 865 nm)",
-}
 STRETCH = (0.02, 0.98)
 
 

@@ -16,8 +16,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..asset_fields import _make_fields
-from ..layers import AOI_PROPERTY, ROLE_PROPERTY, find_aoi_group, find_aoi_layers
+from ..assets.asset_fields import _make_fields
+from ..assets.layers import find_aoi_group, find_aoi_layers
+from ..settings import AOI_PROPERTY, ROLE_PROPERTY
 from .download import AssetDownloader, DownloadReport, downloaded_assets
 from .render import (
     PRESET_PROPERTY,
