@@ -15,7 +15,6 @@ from __future__ import annotations
 import gc
 import threading
 import time
-import traceback
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Optional
 
@@ -32,6 +31,7 @@ from ..client.errors import (
     ServerError,
 )
 from ..client.transport import cancel_scope
+from .error_report import describe_unexpected
 
 LOG_TAG = "Pixxel"
 TERMINAL_STATUSES = ("success", "failed", "partial_success")
@@ -52,9 +52,9 @@ def user_message(exc: BaseException) -> str:
     if isinstance(exc, PixxelError):
         return str(exc)
     # Anything else is a bug or an environment problem: log the traceback, show a short text.
-    QgsMessageLog.logMessage("".join(traceback.format_exception(exc)), LOG_TAG, Qgis.Critical)
-    text = str(exc) or type(exc).__name__
-    return f"Unexpected error: {text}. Details are in the Pixxel tab of the Log Messages panel."
+    text, details = describe_unexpected(exc)
+    QgsMessageLog.logMessage(details, LOG_TAG, Qgis.MessageLevel.Critical)
+    return text
 
 
 _gc_lock = threading.Lock()

@@ -22,6 +22,8 @@ from pixxel_qgis.core.aoi_shape import (
 from shapely.errors import GEOSException
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
+pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
+
 MODES = ("merge", "hull", "per_feature")
 
 

@@ -26,6 +26,8 @@ from pixxel_qgis.client import (
     ServerError,
 )
 
+pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
+
 pytest.importorskip("pixxel_simulator")
 from pixxel_simulator import BENGALURU_AOI as BLR  # noqa: E402
 from pixxel_simulator import FIRST_PROJECT_ID as PROJECT  # noqa: E402

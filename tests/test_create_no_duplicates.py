@@ -18,6 +18,8 @@ from collections import Counter
 import pytest
 from pixxel_qgis.client import AOICreate, PixxelClient, SatelliteRef, SearchQuery
 
+pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
+
 pytest.importorskip("pixxel_simulator")
 from pixxel_simulator import BENGALURU_AOI as BLR  # noqa: E402
 from pixxel_simulator import FIRST_PROJECT_ID as PROJECT  # noqa: E402

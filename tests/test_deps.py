@@ -6,6 +6,8 @@ import types
 import pytest
 from pixxel_qgis import deps
 
+pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
+
 
 def test_all_present_in_the_dev_environment():
     assert deps.missing_dependencies() == []
