@@ -54,7 +54,7 @@ def field_type(kind: str):
     meta_name, variant_name, _ = _KIND_TYPES[kind]
     if FIELDS_USE_QMETATYPE:
         return getattr(QMetaType.Type, meta_name)
-    return getattr(QVariant.Type, variant_name)
+    return getattr(QVariant.Type, variant_name)  # qt6-lint: ok only QGIS < 3.38, always Qt5
 
 
 def make_field(name: str, kind: str) -> QgsField:

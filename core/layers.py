@@ -266,13 +266,13 @@ def write_layers_to_gpkg(
         opts.layerName = table
         opts.fileEncoding = "UTF-8"
         opts.actionOnExistingFile = (
-            QgsVectorFileWriter.CreateOrOverwriteLayer
+            QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
             if os.path.exists(path)
-            else QgsVectorFileWriter.CreateOrOverwriteFile
+            else QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteFile
         )
         res = QgsVectorFileWriter.writeAsVectorFormatV3(layer, path, context, opts)
         err, msg = res[0], res[1]
-        if err != QgsVectorFileWriter.NoError:
+        if err != QgsVectorFileWriter.WriterError.NoError:
             raise GpkgWriteError(
                 f"Could not write layer '{table}' to {path}: {msg or err}. "
                 "Check that the folder is writable and the file is not locked by another program."

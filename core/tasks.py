@@ -90,7 +90,7 @@ class PixxelTask(QgsTask):
     """Base: subclasses implement ``work()``; its return value becomes ``self.result``."""
 
     def __init__(self, description: str, on_done: Callback = None, on_error: Callback = None,
-                 on_cancel: Callback = None, flags=QgsTask.CanCancel):
+                 on_cancel: Callback = None, flags=QgsTask.Flag.CanCancel):
         super().__init__(description, flags)
         self.on_done = on_done
         self.on_error = on_error

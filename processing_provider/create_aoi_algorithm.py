@@ -71,7 +71,7 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
         )
 
     def initAlgorithm(self, config=None):  # noqa: N802 (name fixed by QGIS)
-        p = QgsProcessingParameterFeatureSource(self.INPUT, "Polygon layer", [QgsProcessing.TypeVectorPolygon])
+        p = QgsProcessingParameterFeatureSource(self.INPUT, "Polygon layer", [QgsProcessing.SourceType.TypeVectorPolygon])
         p.setHelp("The polygons to make the AOI from, in any CRS. Tick 'Selected features only' to use only "
                   "the selected features.")
         self.addParameter(p)
@@ -103,13 +103,13 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
                   "(Search images) and copy the ids from the results table.")
         self.addParameter(p)
         p = QgsProcessingParameterNumber(self.MAX_WAIT, "Stop waiting after (minutes, 0 = no limit)",
-                                         QgsProcessingParameterNumber.Double, defaultValue=0.0, minValue=0.0)
+                                         QgsProcessingParameterNumber.Type.Double, defaultValue=0.0, minValue=0.0)
         p.setHelp("Gives up waiting after this many minutes (the AOI keeps processing on the server; load it "
                   "later with 'Load AOI assets'). 0 waits until it has finished or you press Cancel.")
-        p.setFlags(p.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        p.setFlags(p.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
         self.addParameter(p)
         self.add_connection_parameters()
-        p = QgsProcessingParameterFeatureSink(self.BOUNDARY, "AOI boundary", QgsProcessing.TypeVectorPolygon)
+        p = QgsProcessingParameterFeatureSink(self.BOUNDARY, "AOI boundary", QgsProcessing.SourceType.TypeVectorPolygon)
         p.setHelp("The AOI as Pixxel stored it, with its id, status, progress, area and metadata.")
         self.addParameter(p)
         self.addOutput(QgsProcessingOutputString(self.AOI_ID, "AOI id"))
@@ -179,7 +179,7 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
             raise QgsProcessingException(f"The AOI was not created: {text or exc}") from None
 
         sink, dest_id = self.parameterAsSink(parameters, self.BOUNDARY, context, aoi_fields(),
-                                             QgsWkbTypes.MultiPolygon, QgsCoordinateReferenceSystem(common.WGS84))
+                                             QgsWkbTypes.Type.MultiPolygon, QgsCoordinateReferenceSystem(common.WGS84))
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.BOUNDARY))
 
@@ -205,7 +205,7 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
                 raise QgsProcessingException(f"“{payload.name}”{where}: {exc}") from None
             finals.append(aoi)
             for feature in layers.boundary_layer(aoi).getFeatures():
-                sink.addFeature(feature, QgsFeatureSink.FastInsert)
+                sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
             status = status_text(aoi.status)
             label = aoi.name or aoi.aoi_id
             if status == "failed":

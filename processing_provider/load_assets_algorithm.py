@@ -58,7 +58,7 @@ class LoadAssetsAlgorithm(common.PixxelAlgorithm):
                   "in the Existing AOIs list of the Pixxel panel.")
         self.addParameter(p)
         self.add_connection_parameters()
-        p = QgsProcessingParameterFeatureSink(self.OUTPUT, "Assets", QgsProcessing.TypeVectorPolygon)
+        p = QgsProcessingParameterFeatureSink(self.OUTPUT, "Assets", QgsProcessing.SourceType.TypeVectorPolygon)
         p.setHelp("The assets layer (MultiPolygon, EPSG:4326), one feature per asset.")
         self.addParameter(p)
         self.addOutput(QgsProcessingOutputNumber(self.COUNT, "Number of assets"))
@@ -76,7 +76,7 @@ class LoadAssetsAlgorithm(common.PixxelAlgorithm):
         if not aoi_id:
             raise QgsProcessingException("Enter the AOI id (e.g. the AOI_ID output of 'Create AOI from features').")
         sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, asset_fields(),
-                                             QgsWkbTypes.MultiPolygon, QgsCoordinateReferenceSystem(common.WGS84))
+                                             QgsWkbTypes.Type.MultiPolygon, QgsCoordinateReferenceSystem(common.WGS84))
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
 
@@ -107,7 +107,7 @@ class LoadAssetsAlgorithm(common.PixxelAlgorithm):
 
         stats = {}
         features, no_geometry = layers.build_asset_features(pages, stats=stats)
-        if not sink.addFeatures(features, QgsFeatureSink.FastInsert):
+        if not sink.addFeatures(features, QgsFeatureSink.Flag.FastInsert):
             raise QgsProcessingException(f"The assets could not be written to the output: {sink.lastError()}")
         summary = layers.AssetLayerResult(None, len(features), no_geometry, stats.get("duplicates", 0))
         feedback.pushInfo(summary.message)

@@ -91,7 +91,7 @@ class ConnectionSection(Section):
         if conn_mod.has_stored_key():
             self.connection_status.setText(f"Saved. Using {conn.base_url}.")
             self.panel.message("Connection saved; the API key is in the QGIS authentication database.",
-                               Qgis.Success)
+                               Qgis.MessageLevel.Success)
             self.saved.emit()
         else:
             self.connection_status.setText("Saved the base URL. Enter your API key and press Save.")
@@ -106,7 +106,7 @@ class ConnectionSection(Section):
         def ok(_pong):
             text = f"Connected to {self._client_key[0]}; the API key works."
             self.connection_status.setText(text)
-            self.panel.message(text, Qgis.Success)
+            self.panel.message(text, Qgis.MessageLevel.Success)
 
         def failed(msg):
             self.connection_status.setText(f"Connection failed: {msg}")

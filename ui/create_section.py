@@ -91,7 +91,7 @@ class CreateSection(Section):
     def _created(self, client, aoi):
         name = aoi.name or aoi.aoi_id
         self.create_status.setText(f"“{name}” created ({status_text(aoi.status)}); waiting for processing…")
-        self.panel.message(f"AOI “{name}” created; processing started.", Qgis.Info, 4)
+        self.panel.message(f"AOI “{name}” created; processing started.", Qgis.MessageLevel.Info, 4)
         if status_text(aoi.status) in FINAL_STATUSES:
             self._polled(client, aoi)
             return
@@ -118,15 +118,15 @@ class CreateSection(Section):
         self.progress_bar.setValue(int(aoi.progress or (100 if status == "success" else 0)))
         if status == "failed":
             self.panel.message(f"AOI “{name}” failed on the Pixxel side; no assets were produced.",
-                               Qgis.Critical, 0)
+                               Qgis.MessageLevel.Critical, 0)
             self.create_status.setText(f"“{name}” failed.")
             self._next_or_end(client)
             return
         if status == "partial_success":
             self.panel.message(f"AOI “{name}” finished with partial success; loading the assets that exist.",
-                               Qgis.Warning, 10)
+                               Qgis.MessageLevel.Warning, 10)
         else:
-            self.panel.message(f"AOI “{name}” is ready; loading its assets.", Qgis.Success, 5)
+            self.panel.message(f"AOI “{name}” is ready; loading its assets.", Qgis.MessageLevel.Success, 5)
         self.create_status.setText(f"“{name}” {status}; loading assets…")
         self._run(self.panel.load_task(
             client, aoi, lambda res: self._loaded(client, res),
@@ -138,7 +138,7 @@ class CreateSection(Section):
         self.progress_bar.setValue(100)
         text = f"“{aoi.name or aoi.aoi_id}”: {result.get('message') or str(result['count']) + ' assets loaded.'}"
         self.create_status.setText(text)
-        self.panel.message(text, Qgis.Success, 8)
+        self.panel.message(text, Qgis.MessageLevel.Success, 8)
         self.assetsLoaded.emit()
         self._next_or_end(client)
 
@@ -156,5 +156,5 @@ class CreateSection(Section):
         self._flow_end(text)
 
     def _flow_cancelled(self, text: str):
-        self.panel.message(text, Qgis.Warning, 10)
+        self.panel.message(text, Qgis.MessageLevel.Warning, 10)
         self._flow_end(text)

@@ -32,7 +32,7 @@ class OutputOptions(QWidget):
         self.output_combo.setToolTip("GeoPackage: saved, reopened with the project. "
                                      "Temporary layers: lost when QGIS closes, nothing written to disk.")
         self.gpkg_folder_widget = QgsFileWidget()
-        self.gpkg_folder_widget.setStorageMode(QgsFileWidget.GetDirectory)
+        self.gpkg_folder_widget.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         self.gpkg_folder_widget.setDialogTitle("Folder of the Pixxel GeoPackages")
         self.gpkg_folder_widget.lineEdit().setPlaceholderText(FOLDER_HINT)
         self.gpkg_folder_widget.setToolTip(FOLDER_HINT + " (or the QGIS profile folder while it is unsaved).")

@@ -17,7 +17,7 @@ WGS84 = "EPSG:4326"
 def label(text: str = "", wrap: bool = True) -> QLabel:
     lab = QLabel(text)
     lab.setWordWrap(wrap)
-    lab.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return lab
 
 
@@ -78,7 +78,7 @@ class CanvasPreview:
         canvas = self._canvas()
         if not geoms or canvas is None:
             return
-        band = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
+        band = QgsRubberBand(canvas, QgsWkbTypes.GeometryType.PolygonGeometry)
         c = QColor(self.colour)
         band.setStrokeColor(c)
         c.setAlpha(self.fill_alpha)
@@ -95,7 +95,7 @@ class CanvasPreview:
         if band is None:
             return
         try:
-            band.reset(QgsWkbTypes.PolygonGeometry)
+            band.reset(QgsWkbTypes.GeometryType.PolygonGeometry)
             scene = band.scene()
             if scene is not None:
                 scene.removeItem(band)
