@@ -30,9 +30,10 @@ qgis:
 venv: qgis $(STAMP)
 
 # The venv never replaces what QGIS's Python was built against: constraints generated now from the system
-# interpreter pin every system package with compiled code (numpy 1.24 on Debian 12, 2.2 on Debian 13, ...).
+# interpreter pin every system package with compiled code (numpy 1.24 on Debian 12, 2.2 on Debian 13, ...);
+# --clear: a venv left from older requirements could keep (or make pip reinstall) a wheel of numpy.
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt dev/system_constraints.py
-	$(SYSPY) -m venv --system-site-packages $(VENV)
+	$(SYSPY) -m venv --clear --system-site-packages $(VENV)
 	$(SYSPY) dev/system_constraints.py requirements-dev.txt > $(VENV)/constraints-system.txt
 	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -c $(VENV)/constraints-system.txt \
 	  -r requirements-dev.txt
