@@ -44,6 +44,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QThread
 
 from .asset_fields import AOI_FIELDS, AssetRowConverter, aoi_dict, aoi_fields, asset_fields
 from .asset_geometry import geojson_to_wkb
+from .gdal_mode import without_exceptions
 
 __all__ = [
     "AOI_PROPERTY",
@@ -286,20 +287,21 @@ def _empty_to_null_geometries(path: str, tables: List[str]) -> None:
     """QgsVectorFileWriter writes a row without geometry as an EMPTY geometry; make it a real NULL so the
     row reads back as 'no geometry'."""
     try:
-        from osgeo import gdal
+        from osgeo import gdal, ogr
     except ImportError:  # pragma: no cover
         return
-    ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_UPDATE)
-    if ds is None:  # pragma: no cover
-        return
-    try:
-        for table in tables:
-            lyr = ds.GetLayerByName(table)
-            col = lyr.GetGeometryColumn() if lyr is not None else ""
-            if col:
-                ds.ExecuteSQL(f'UPDATE "{table}" SET "{col}" = NULL WHERE ST_IsEmpty("{col}")')
-    finally:
-        ds = None
+    with without_exceptions(gdal, ogr):  # explicit: GDAL 3.9+ warns otherwise (see core/gdal_mode.py)
+        ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_UPDATE)
+        if ds is None:  # pragma: no cover
+            return
+        try:
+            for table in tables:
+                lyr = ds.GetLayerByName(table)
+                col = lyr.GetGeometryColumn() if lyr is not None else ""
+                if col:
+                    ds.ExecuteSQL(f'UPDATE "{table}" SET "{col}" = NULL WHERE ST_IsEmpty("{col}")')
+        finally:
+            ds = None
 
 
 def _safe_table_name(name: str) -> str:
