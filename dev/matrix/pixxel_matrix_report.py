@@ -53,5 +53,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         "warnings": len(stats.get("warnings", [])),
         "own_warnings": sum(own.values()),
         "own_warning_sites": dict(own.most_common(20)),
+        "not_passed": [r.nodeid for key in ("failed", "error") for r in stats.get(key, [])][:20],
     }
     Path(out).write_text(json.dumps(data, indent=1), encoding="utf-8")

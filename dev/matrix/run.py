@@ -309,6 +309,8 @@ class Runner:
         row.result = json.loads(report.read_text(encoding="utf-8"))
         for site, count in row.result.get("own_warning_sites", {}).items():
             row.notes.append(f"warning x{count}: {site}")
+        for nodeid in row.result.get("not_passed", []):
+            row.notes.append(f"failed: {nodeid}")
 
 
 def summary(row: Row) -> str:
