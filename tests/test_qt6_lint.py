@@ -103,3 +103,14 @@ def test_pyqt5_only_names_are_flagged(lint):
     assert ":6: exec_() is PyQt5-only" in text
     assert ":7: QVariant.Type does not exist in PyQt6" in text
     assert ":8:" not in text and "QAction" not in text  # QGIS's qgis.PyQt.QtWidgets keeps QAction on Qt6
+
+
+def test_metadata_lets_qgis_4_load_the_plugin():
+    import configparser
+
+    meta = configparser.ConfigParser()
+    meta.read(ROOT / "metadata.txt", encoding="utf-8")
+    general = meta["general"]
+    assert general.getboolean("supportsQt6") is True  # QGIS 4 (Qt6) skips plugins without it
+    assert int(general["qgisMaximumVersion"].split(".")[0]) >= 4
+    assert general["qgisMinimumVersion"] == "3.22"
