@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _own(filename: str) -> bool:
+    if not Path(filename).is_absolute() or not Path(filename).is_file():
+        return False  # "<unknown>", "<string>": source parsed or compiled from memory, not one of our files
     try:
         rel = Path(filename).resolve().relative_to(ROOT)
     except (ValueError, OSError):
