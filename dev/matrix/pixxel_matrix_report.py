@@ -18,10 +18,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _own(filename: str) -> bool:
-    if not Path(filename).is_absolute() or not Path(filename).is_file():
+    path = Path(filename) if Path(filename).is_absolute() else Path.cwd() / filename
+    if not path.is_file():
         return False  # "<unknown>", "<string>": source parsed or compiled from memory, not one of our files
     try:
-        rel = Path(filename).resolve().relative_to(ROOT)
+        rel = path.resolve().relative_to(ROOT)
     except (ValueError, OSError):
         return False
     return not any(part.startswith(".venv") for part in rel.parts)
@@ -45,7 +46,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         location = getattr(report, "fslocation", None)
         if location and _own(str(location[0])):
             first_line = str(report.message).strip().splitlines()[-1] if report.message else ""
-            rel = Path(str(location[0])).resolve().relative_to(ROOT)
+            where = Path(str(location[0]))
+            rel = (where if where.is_absolute() else Path.cwd() / where).resolve().relative_to(ROOT)
             own[f"{rel}:{location[1]}: {first_line[:200]}"] += 1
     data = {
         "qgis": _qgis_version(),
