@@ -45,7 +45,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for report in stats.get("warnings", []):
         location = getattr(report, "fslocation", None)
         if location and _own(str(location[0])):
-            first_line = str(report.message).strip().splitlines()[-1] if report.message else ""
+            lines = str(report.message or "").strip().splitlines() or [""]
+            first_line = next((line.split(": ", 1)[-1] for line in lines if "Warning" in line), lines[0])
             where = Path(str(location[0]))
             rel = (where if where.is_absolute() else Path.cwd() / where).resolve().relative_to(ROOT)
             own[f"{rel}:{location[1]}: {first_line[:200]}"] += 1
