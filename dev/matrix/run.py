@@ -273,6 +273,8 @@ class Runner:
         env.update(self.report_env(str(report)))
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH")]))
         for target in row.targets:
+            if self.stopping:
+                raise KeyboardInterrupt
             self.log(row.key, f"make {' '.join((target,) + row.make_vars)} (log: {logfile})")
             code = self.run(["make", "-C", ROOT, target, *row.make_vars], logfile, env=env, check=False)
             if target == "demo":
@@ -292,6 +294,8 @@ class Runner:
         self.mount(root)
         try:
             for target in row.targets:
+                if self.stopping:
+                    raise KeyboardInterrupt
                 self.log(row.key, f"make {target} in the chroot (log: {logfile})")
                 code = self.run(["chroot", root, "make", "-C", "/build/pixxel", target, *row.make_vars], logfile,
                                 env=env, check=False)
@@ -428,8 +432,8 @@ def main(argv=None) -> int:
         runner.stopping = True
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGHUP, stop)
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # SIGINT too: ignored when started with &
+        signal.signal(signum, stop)
     t0 = time.monotonic()
     pool = ThreadPoolExecutor(max_workers=max(1, args.jobs))
     try:
