@@ -69,8 +69,14 @@ class PyQt6Stubs:
         for node in tree.body:
             if isinstance(node, ast.ClassDef):
                 classes[node.name] = PyQt6Stubs._class(node)
-            elif isinstance(node, (ast.FunctionDef, ast.Assign, ast.AnnAssign)):
-                pass
+            elif isinstance(node, ast.FunctionDef):  # module functions: qVersion, pyqtSlot, ...
+                classes.setdefault(node.name, StubClass(node.name))
+            elif isinstance(node, ast.Assign):  # module constants: QT_VERSION_STR, PYQT_VERSION, ...
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        classes.setdefault(target.id, StubClass(target.id))
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                classes.setdefault(node.target.id, StubClass(node.target.id))
         return classes
 
     @staticmethod
@@ -172,8 +178,7 @@ class Checker(ast.NodeVisitor):
                 self.qt_names[local] = (qt_module, alias.name)
                 if known is None:
                     self.report(node, f"PyQt6 has no module {qt_module}")
-                elif alias.name not in known and alias.name not in QGIS_PYQT_SHIMS.get(qt_module, ()) \
-                        and not alias.name.startswith("pyqt") and not alias.name.startswith("Q_"):
+                elif alias.name not in known and alias.name not in QGIS_PYQT_SHIMS.get(qt_module, ()):
                     other = self.stubs.by_name.get(alias.name)
                     where = f" (PyQt6 has it in {other[0]})" if other else " (not in PyQt6 at all)"
                     self.report(node, f"{alias.name} is not in PyQt6.{qt_module}{where}")

@@ -21,6 +21,9 @@ class QObject(PyQt6.sip.wrapper):
     def deleteLater(self) -> None: ...
 class QVariant(PyQt6.sip.simplewrapper):
     def isNull(self) -> bool: ...
+def qVersion() -> str: ...
+QT_VERSION_STR = ... # type: str
+pyqtSignal = ... # type: typing.Any
 '''
 STUB_WIDGETS = '''
 import enum
@@ -62,7 +65,7 @@ def lint(tmp_path, monkeypatch):
 
 def test_scoped_enums_exec_and_pyqt6_names_pass(lint):
     assert lint("""
-        from qgis.PyQt.QtCore import Qt
+        from qgis.PyQt.QtCore import QT_VERSION_STR, Qt, pyqtSignal, qVersion
         from qgis.PyQt.QtWidgets import QAbstractItemView, QAction, QDialog, QTableWidget
         a = Qt.AlignmentFlag.AlignLeft | Qt.ItemDataRole.UserRole
         QTableWidget().setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
