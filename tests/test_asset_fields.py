@@ -4,7 +4,7 @@ import json
 import math
 
 import pytest
-from pixxel_qgis.core.asset_fields import (
+from pixxel_qgis.core.assets.asset_fields import (
     AOI_FIELDS,
     ASSET_FIELDS,
     AssetRowConverter,
@@ -172,7 +172,7 @@ def test_fields_are_built_without_deprecation_warnings_on_this_qgis():
     # QGIS 3.38+ deprecates QgsField(name, QVariant.Type, ...) (gone with Qt6): 2,000 warnings per suite run.
     import warnings
 
-    from pixxel_qgis.core import asset_fields as af
+    from pixxel_qgis.core.assets import asset_fields as af
     from qgis.core import Qgis
 
     with warnings.catch_warnings():

@@ -1,8 +1,8 @@
-"""core.error_report: an unexpected exception inside a task reaches the user as its own short text, and its
+"""core.tasks.error_report: an unexpected exception inside a task reaches the user as its own short text, and its
 traceback goes to the log; pure Python, so it also runs under Python 3.9 (QGIS 3.22-3.28 on Windows)."""
 
 import pytest
-from pixxel_qgis.core.error_report import describe_unexpected, short_text, traceback_text
+from pixxel_qgis.core.tasks.error_report import describe_unexpected, short_text, traceback_text
 
 pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
 

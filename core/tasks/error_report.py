@@ -1,6 +1,6 @@
 """The user's text and the log's traceback for an unexpected exception (pure Python: no QGIS, Python 3.9+).
 
-``core/tasks.py`` shows the first and logs the second; kept here so it is tested without QGIS, under
+``core/tasks/tasks.py`` shows the first and logs the second; kept here so it is tested without QGIS, under
 every Python the plugin supports (``traceback.format_exception(exc)`` with one argument is 3.10+).
 """
 
