@@ -3,7 +3,7 @@
 
 import time
 
-from pixxel_qgis.core import tasks
+from pixxel_qgis.core.tasks import tasks
 from qgis.core import Qgis, QgsApplication
 from qgis.PyQt.QtTest import QTest
 
