@@ -50,6 +50,10 @@ def status_text(status: Any) -> str:
 def user_message(exc: BaseException) -> str:
     """The text to show for an exception caught in run(): never a traceback, never the key."""
     if isinstance(exc, PixxelError):
+        if not isinstance(exc, CancelledError):
+            from .diagnostics import record_error
+
+            record_error(exc)  # for the diagnostics report
         return str(exc)
     # Anything else is a bug or an environment problem: log the traceback, show a short text.
     QgsMessageLog.logMessage("".join(traceback.format_exception(exc)), LOG_TAG, Qgis.Critical)

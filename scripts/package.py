@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PLUGIN_NAME = "pixxel_qgis"
 
-TOP_FILES = ("__init__.py", "plugin.py", "deps.py", "metadata.txt", "icon.svg", "icon.png", "LICENSE")
+TOP_FILES = ("__init__.py", "plugin.py", "deps.py", "i18n.py", "metadata.txt", "icon.svg", "icon.png", "LICENSE")
 PACKAGES = ("client", "core", "ui", "processing_provider", "icons", "resources")
 EXTENSIONS = (".py", ".svg", ".png", ".ui", ".qml")
 EXCLUDED_DIRS = {"__pycache__", "tests", "test", "dev", "bench", "scripts", "docs", ".pytest_cache", ".ruff_cache"}

@@ -68,6 +68,9 @@ class PixxelDockWidget(QgsDockWidget):
         for section in (self.connection_section, self.geometry_section, self.form_section,
                         self.create_section, self.existing_section, self.raster_section):
             outer.addWidget(section)
+        from .diagnostics_dialog import diagnostics_button
+
+        outer.addWidget(diagnostics_button(body))
         outer.addStretch(1)
         scroll.setWidget(body)
         self.setWidget(scroll)
