@@ -382,19 +382,21 @@ def prune_duplicates(target: str, distributions: Optional[dict] = None) -> list[
         return []
     distributions = qgis_distributions(exclude=target) if distributions is None else distributions
     for dist in mine:
-        name = dist.metadata["Name"] or ""
+        name, version = dist.metadata["Name"] or "", dist.version
         have = distributions.get(_norm(name))
-        if not have or have[1] != dist.version:
+        if not have or have[1] != version:
             continue
-        for rel in dist.files or []:
-            path = os.path.join(target, str(rel))
+        root = os.path.realpath(target) + os.sep
+        files = [str(f) for f in dist.files or []  # read before RECORD itself is removed; never outside target
+                 if os.path.realpath(os.path.join(target, str(f))).startswith(root)]
+        for rel in files:
             try:
-                os.remove(path)
+                os.remove(os.path.join(target, rel))
             except OSError:
                 pass
-        for rel in sorted({str(r).split("/")[0] for r in dist.files or []}):
-            _remove_empty_tree(os.path.join(target, rel))
-        removed.append(f"{name}=={dist.version}")
+        for top in sorted({rel.split("/")[0] for rel in files}):
+            _remove_empty_tree(os.path.join(target, top))
+        removed.append(f"{name}=={version}")
     return removed
 
 

@@ -8,7 +8,6 @@ QGIS's own interpreter (/usr/bin/python3 on Debian), numpy pinned to the version
 """
 
 import json
-import os
 import shutil
 import subprocess
 import sys

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pixxel_qgis import classFactory
 from pixxel_qgis.plugin import ACTION_OBJECT_NAME, MENU_NAME, TOOLBAR_OBJECT_NAME
-from qgis.core import Qgis, QgsApplication, QgsProcessingProvider
+from qgis.core import QgsApplication, QgsProcessingProvider
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject
 from qgis.PyQt.QtWidgets import QAction, QDockWidget, QLabel, QMenu, QPushButton, QToolBar
