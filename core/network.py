@@ -255,6 +255,21 @@ def client_options(base_url: str) -> Dict[str, Any]:
     return options
 
 
+CERTIFICATE_FIX = (
+    " The server's TLS certificate is not trusted (certificate verify failed). If your organisation inspects "
+    "TLS traffic or the server uses a private certificate authority, import that CA certificate in QGIS: "
+    "Settings > Options > Authentication > Certificate Manager > Authorities > Import (trust policy: Trusted), "
+    "then try again; the plugin uses the CAs QGIS trusts."
+)
+
+
+def explain(text: str) -> str:
+    """A user-facing error text, with what to do in QGIS added for a certificate failure."""
+    if "certificate verify failed" in text.lower() and "Certificate Manager" not in text:
+        return text.rstrip() + CERTIFICATE_FIX
+    return text
+
+
 def describe() -> str:
     """One line for the diagnostics report (never a password)."""
     try:

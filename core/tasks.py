@@ -54,7 +54,9 @@ def user_message(exc: BaseException) -> str:
             from .diagnostics import record_error
 
             record_error(exc)  # for the diagnostics report
-        return str(exc)
+        from .network import explain
+
+        return explain(str(exc))
     # Anything else is a bug or an environment problem: log the traceback, show a short text.
     QgsMessageLog.logMessage("".join(traceback.format_exception(exc)), LOG_TAG, Qgis.Critical)
     text = str(exc) or type(exc).__name__

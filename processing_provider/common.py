@@ -78,7 +78,9 @@ def processing_error(exc: BaseException) -> QgsProcessingException:
         from ..core.diagnostics import record_error
 
         record_error(exc)  # for the diagnostics report
-    return QgsProcessingException(str(exc))
+    from ..core.network import explain
+
+    return QgsProcessingException(explain(str(exc)))
 
 
 def _user_errors() -> tuple:
