@@ -358,12 +358,21 @@ def qgis_distributions(exclude: Optional[str] = None) -> dict:
     return found
 
 
-def constraints_text(distributions: dict) -> list[str]:
+# Never pinned: what is being installed (an old shapely 1.8 must not hold shapely 2 back) and pydantic's
+# compiled core, whose version pydantic fixes exactly.
+NEVER_PINNED = ("pydantic", "pydantic_core", "shapely")
+
+
+def constraints_text(distributions: dict, wanted: tuple = ()) -> list[str]:
     """``name==version`` pins for what QGIS already ships and must not be shadowed: numpy and every other
     compiled package (pure-Python ones such as typing_extensions may be installed newer when the wanted
-    packages need it, since QGIS's own modules were not built against them)."""
+    packages need it, since QGIS's own modules were not built against them). The packages being installed
+    (``wanted``, import names) and :data:`NEVER_PINNED` are not pinned."""
+    skip = {_norm(n) for n in NEVER_PINNED + tuple(wanted)}
     pins = []
     for key, (name, version, compiled) in sorted(distributions.items()):
+        if key in skip:
+            continue
         if version and (compiled or key in ALWAYS_PINNED):
             pins.append(f"{name}=={version}")
     return pins

@@ -39,7 +39,9 @@ class InstallDependenciesTask(QgsTask):
         wheel_dir: Optional[str] = None,
         on_finished: Optional[Callable[[bool, InstallDependenciesTask], None]] = None,
         python: Optional[str] = None,
+        pins: Optional[List[str]] = None,
     ):
+        """``pins`` (``name==version``) default to what this Python (QGIS's) has: see deps.constraints_text."""
         super().__init__("Installing Python packages for Pixxel", QgsTask.Flag.CanCancel)
         self.missing = list(missing)
         self.target = target or deps.dependency_dir()
@@ -50,7 +52,8 @@ class InstallDependenciesTask(QgsTask):
         self.error = ""
         self.removed: List[str] = []
         # Read on the main thread (QgsSettings, the auth manager); only plain values reach run().
-        self._pins = deps.constraints_text(deps.qgis_distributions(exclude=self.target))
+        self._pins = pins if pins is not None else deps.constraints_text(
+            deps.qgis_distributions(exclude=self.target), tuple(m.requirement.module for m in self.missing))
         self._pip_proxy, self._pip_network_args = _pip_network_options()
 
     # ------------------------------------------------------------------ helpers
@@ -134,7 +137,8 @@ class InstallDependenciesTask(QgsTask):
             if code != 0:
                 self.error = f"pip failed (exit code {code}); nothing was installed. Its output is shown below."
                 return False
-            self.removed = deps.prune_duplicates(staging, None)
+            pinned = {deps._norm(n): (n, v, True) for n, _, v in (p.partition("==") for p in self._pins)}
+            self.removed = deps.prune_duplicates(staging, pinned)  # what pip copied although QGIS has it
             if self.removed:
                 self.log("Left out (QGIS has the same version): " + ", ".join(self.removed))
             self._move_into_place(staging)
