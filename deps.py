@@ -304,14 +304,19 @@ def activate(settings_dir: Optional[str] = None) -> str:
     """Put the plugin's package folder first on ``sys.path`` (before anything imports pydantic/shapely).
 
     Called by classFactory (desktop and qgis_process) and again after an install; first drops from the
-    folder any package QGIS already has in the same version (see :func:`prune_duplicates`).
+    folder a numpy QGIS already has in the same version (see :func:`prune_duplicates`).
     """
     global _settings_dir
     if settings_dir:
         _settings_dir = settings_dir
     path = dependency_dir()
     if os.path.isdir(path):
-        prune_duplicates(path)
+        try:  # a manual install may have copied numpy there: drop it (cheap check first: a directory listing)
+            pinned = tuple(f"{n}-" for n in ALWAYS_PINNED)
+            if any(e.lower().startswith(pinned) and e.endswith(".dist-info") for e in os.listdir(path)):
+                prune_duplicates(path)
+        except OSError:
+            pass
         if path not in sys.path:
             sys.path.insert(0, path)
     importlib.invalidate_caches()

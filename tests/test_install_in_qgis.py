@@ -92,7 +92,8 @@ def test_install_from_the_panel_in_real_qgis(tmp_path, release_zip, wheel_folder
     out, shot = tmp_path / "driver.json", tmp_path / "qgis-after-install.png"
     env = {
         "PATH": CLEAN_PATH, "HOME": str(home), "LANG": "C.UTF-8", "XDG_RUNTIME_DIR": str(home),
-        "PIXXEL_DRIVER_OUT": str(out), "PIXXEL_DRIVER_SHOT": str(shot), "PIXXEL_WHEELS": str(wheel_folder),
+        "PIXXEL_DRIVER_OUT": str(out), "PIXXEL_DRIVER_SHOT": str(shot),
+        "PIXXEL_DRIVER_SHOT_BEFORE": str(tmp_path / "qgis-before-install.png"), "PIXXEL_WHEELS": str(wheel_folder),
         "PIXXEL_SIM_URL": sim.url, "PIXXEL_SIM_KEY": "driver-key",
     }
     cmd = [xvfb_run, "-a", "-s", "-screen 0 1400x900x24", qgis_bin, "--profiles-path", str(profiles),
@@ -105,10 +106,11 @@ def test_install_from_the_panel_in_real_qgis(tmp_path, release_zip, wheel_folder
         pytest.fail(f"QGIS did not finish within 900 s; results so far: {partial}; {exc}")
     assert out.exists(), f"the driver wrote nothing (exit {proc.returncode}): {proc.stderr[-3000:]}"
     r = json.loads(out.read_text())
-    keep = ROOT / ".pytest_cache" / "qgis-after-install.png"
-    if shot.exists():
-        keep.parent.mkdir(exist_ok=True)
-        shutil.copy(shot, keep)  # to look at after the run
+    keep = ROOT / ".pytest_cache"
+    for picture in (shot, tmp_path / "qgis-before-install.png"):
+        if picture.exists():  # to look at after the run
+            keep.mkdir(exist_ok=True)
+            shutil.copy(picture, keep / picture.name)
     assert "error" not in r, r.get("error")
     # before: the packages are missing, the user is told, the algorithms are listed anyway
     assert r["missing_before"] and all(s.startswith(("pydantic", "shapely")) for s in r["missing_before"])

@@ -65,6 +65,8 @@ def main():
     dock.findChild(QLineEdit, "PixxelWheelFolder").setText(os.environ["PIXXEL_WHEELS"])
     command = dock.findChild(QPushButton, "PixxelInstallButton")
     step("panel", install_command_text=section.command_view.toPlainText())
+    wait(lambda: False, 0.5)
+    QgsApplication.primaryScreen().grabWindow(iface.mainWindow().winId()).save(os.environ["PIXXEL_DRIVER_SHOT_BEFORE"])
     command.click()
     done = wait(lambda: plugin.dock is not dock or (section.task is None and section.log_view.isVisible()), 600)
     step("installed", install_finished=done, install_status=section.status.text(),
