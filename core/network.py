@@ -245,6 +245,20 @@ def insecure_hosts(base_url: str) -> Tuple[str, ...]:
     return ()
 
 
+def fingerprint(base_url: str) -> str:
+    """Changes whenever the settings that :func:`client_options` reads change (the panel rebuilds its cached
+    client then, so a change in QGIS applies to the next request). Holds no secret in clear."""
+    net = read_settings()
+    am = QgsApplication.authManager()
+    try:
+        cas = hashlib.sha256(bytes(am.trustedCaCertsPemText())).hexdigest() if am and not am.isDisabled() else ""
+    except Exception:  # noqa: BLE001
+        cas = ""
+    text = repr((net, hashlib.sha256(net.proxy_password.encode()).hexdigest(), cas, insecure_hosts(base_url),
+                 sorted(getproxies().items())))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def client_options(base_url: str) -> Dict[str, Any]:
     """Everything the client needs from QGIS's network settings, as keyword arguments."""
     net = read_settings()

@@ -73,7 +73,7 @@ def test_install_from_the_panel_in_real_qgis(tmp_path, release_zip, wheel_folder
     xvfb_run, qgis_bin = shutil.which("xvfb-run"), shutil.which("qgis")
     assert xvfb_run, "xvfb-run is missing: `make venv` installs Debian's xvfb and xauth"
     assert qgis_bin, "qgis is missing: `make venv` installs Debian's qgis"
-    sim = sim_factory(api_keys=("driver-key",))
+    sim = sim_factory(api_keys=("driver-key",), seed_aois=1, asset_count=6)
     profiles = tmp_path / "profiles"
     profile = profiles / "profiles" / "default"
     plugins = profile / "python" / "plugins"
@@ -94,7 +94,7 @@ def test_install_from_the_panel_in_real_qgis(tmp_path, release_zip, wheel_folder
         "PATH": CLEAN_PATH, "HOME": str(home), "LANG": "C.UTF-8", "XDG_RUNTIME_DIR": str(home),
         "PIXXEL_DRIVER_OUT": str(out), "PIXXEL_DRIVER_SHOT": str(shot),
         "PIXXEL_DRIVER_SHOT_BEFORE": str(tmp_path / "qgis-before-install.png"), "PIXXEL_WHEELS": str(wheel_folder),
-        "PIXXEL_SIM_URL": sim.url, "PIXXEL_SIM_KEY": "driver-key",
+        "PIXXEL_SIM_URL": sim.url, "PIXXEL_SIM_KEY": "driver-key", "PIXXEL_SIM_AOI": sim.aois()[0]["aoi_id"],
     }
     cmd = [xvfb_run, "-a", "-s", "-screen 0 1400x900x24", qgis_bin, "--profiles-path", str(profiles),
            "--profile", "default", "--noversioncheck", "--nologo",
@@ -130,6 +130,8 @@ def test_install_from_the_panel_in_real_qgis(tmp_path, release_zip, wheel_folder
     # the panel works in the same session
     assert r["connection_status"].startswith("Connected"), r["connection_status"]
     assert r["algorithm_listed_after"] is True
+    # and so do the Processing algorithms, in the same session
+    assert r["processing_count"] == 6 and r["processing_status"] == "success", r
     assert "screenshot" in r["steps"] and shot.exists()
     assert any(path == "/v0/projects" or path.startswith("/v0/projects") for _m, path, _s in sim.request_log)
     assert proc.returncode == 0, proc.stderr[-3000:]

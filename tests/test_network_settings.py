@@ -299,3 +299,27 @@ def test_ssl_server_exception_in_qgis_applies_to_that_server_only(qgis_proxy, tl
     client = connection.make_client(connection.Connection(sim.url, KEY), **FAST)
     assert client.ping()
     assert network.insecure_hosts(f"https://127.0.0.1:{sim.port + 1}") == ()
+
+
+def test_panel_applies_a_changed_qgis_setting_to_the_next_request(qgis_proxy, qgis_iface, clean_connection,
+                                                                  proxy_factory, sim_factory):
+    """The panel keeps its client between requests, but rebuilds it when QGIS's network settings change."""
+    from pixxel_qgis.ui.dock import PixxelDockWidget
+
+    sim = sim_factory(api_keys=(KEY,))
+    proxy = proxy_factory(live_port=sim.port)
+    qgis_proxy(enabled=False)
+    dock = PixxelDockWidget(qgis_iface)
+    try:
+        dock.base_url_edit.setText(proxy.dead_url)
+        dock.api_key_edit.setText(KEY)
+        section = dock.connection_section
+        first = section.client()
+        assert section.client() is first
+        qgis_proxy("HttpProxy", port=proxy.port)
+        second = section.client()
+        assert second is not first
+        assert second.ping()  # dead_url is only reachable through the proxy
+    finally:
+        dock.shutdown()
+        dock.deleteLater()

@@ -54,3 +54,37 @@ def test_algorithms_listed_and_fail_with_the_install_message(bare_profile, tmp_p
     assert "Install missing packages" in text and "-m pip install --target" in text
     assert "Traceback" not in text
     assert "never-used-key" not in text
+
+
+def _fill_dependency_folder(profile: Path) -> Path:
+    """<profile>/python/dependencies/pixxel_qgis holding (links to) the venv's pydantic 2 and shapely 2, as
+    "Install missing packages" leaves it; QGIS's own numpy is not there."""
+    import site
+
+    folder = profile / "profiles" / "default" / "python" / "dependencies" / "pixxel_qgis"
+    folder.mkdir(parents=True)
+    wanted = ("pydantic", "pydantic_core", "annotated_types", "typing_extensions", "typing_inspection",
+              "shapely", "shapely.libs")
+    for sp in filter(os.path.isdir, site.getsitepackages()):
+        for name in os.listdir(sp):
+            stem = name[:-3] if name.endswith(".py") else name
+            if stem in wanted and not (folder / name).exists():
+                (folder / name).symlink_to(Path(sp) / name)
+    return folder
+
+
+def test_qgis_process_uses_the_dependency_folder(bare_profile, tmp_path, sim_factory):
+    """classFactory puts the profile's dependency folder on sys.path for qgis_process too, and shapely from
+    there is preloaded with RTLD_DEEPBIND (the create algorithm runs shapely inside qgis_process)."""
+    _fill_dependency_folder(bare_profile)
+    sim = sim_factory(api_keys=("never-used-key",), aoi_duration_s=0.5, asset_count=3)
+    src = tmp_path / "field.geojson"
+    src.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":'
+                   '{"type":"Polygon","coordinates":[[[75,12.6],[75.02,12.6],[75.02,12.62],[75,12.62],[75,12.6]]]}}]}')
+    proc = _run(bare_profile, "run", "pixxel:createaoi", f"--INPUT={src}", "--NAME=from-the-folder",
+                f"--PROJECT_ID={FIRST_PROJECT_ID}", f"--SATELLITE_ID={TD2_ID}",
+                "--ITEM_IDS=TD2_000650_20230404_L2A_20240405_01001067", f"--BASE_URL={sim.url}",
+                f"--BOUNDARY={tmp_path / 'b.gpkg'}")
+    text = proc.stdout + proc.stderr
+    assert proc.returncode == 0, text[-3000:]
+    assert [a["name"] for a in sim.aois()] == ["from-the-folder"]

@@ -91,6 +91,11 @@ def main():
     alg = registry.algorithmById("pixxel:createaoi")
     step("connection", connection_status=panel.connection_status.text(),
          algorithm_listed_after=alg is not None)
+    import processing
+
+    loaded = processing.run("pixxel:loadassets", {"AOI_ID": os.environ["PIXXEL_SIM_AOI"],
+                                                  "OUTPUT": "TEMPORARY_OUTPUT"})
+    step("processing", processing_count=loaded.get("COUNT"), processing_status=loaded.get("STATUS"))
     wait(lambda: False, 1.0)
     screen = QgsApplication.primaryScreen()
     shot = screen.grabWindow(iface.mainWindow().winId())
