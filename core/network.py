@@ -151,11 +151,16 @@ def proxy_options(net: NetworkSettings) -> Dict[str, Any]:
         proxies = None  # the environment / OS proxy, exactly as requests reads it
     else:
         if net.mode == "socks5" and not _socks_available():
+            from .. import deps
+
+            try:
+                command = deps.install_command([deps.Missing(deps.Requirement("socks", "PySocks"))])
+            except Exception:  # noqa: BLE001
+                command = "<QGIS's python> -m pip install --target <the plugin's dependency folder> PySocks"
             raise NetworkSetupError(
                 "QGIS is set to use a SOCKS5 proxy (Settings > Options > Network), but the Python package "
                 "PySocks, which the Pixxel plugin needs to talk through a SOCKS proxy, is not installed. "
-                "Install it (Pixxel panel > Diagnostics shows QGIS's Python; run: <that python> -m pip install "
-                "--target <the plugin's dependency folder> PySocks), or use an HTTP proxy in QGIS."
+                f"Install it with this command and restart QGIS: {command} (or use an HTTP proxy in QGIS)."
             )
         url = net.proxy_url
         proxies = {"http": url, "https": url} if url else dict(DIRECT)

@@ -224,6 +224,7 @@ def test_socks5_without_pysocks_says_what_to_install(qgis_proxy, monkeypatch):
     with pytest.raises(connection.ConnectionSetupError) as err:
         connection.make_client(connection.Connection("https://api.pixxel.space", KEY))
     assert "SOCKS5" in str(err.value) and "PySocks" in str(err.value)
+    assert "-m pip install --target " in str(err.value) and str(err.value).rstrip(".").endswith("HTTP proxy in QGIS)")
     assert PROXY_PASSWORD not in str(err.value)
 
 
