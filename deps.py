@@ -214,29 +214,69 @@ def _quote(arg: str, platform: str) -> str:
 
 
 def install_argv(
-    missing: list[Missing],
+    missing: list,
     target: str,
     python: Optional[str] = None,
     constraints: Optional[str] = None,
     wheel_dir: Optional[str] = None,
     pip: Optional[list[str]] = None,
+    no_deps: bool = False,
 ) -> list[str]:
-    """The pip command (argv) that installs the missing packages into ``target``, the plugin's own folder.
+    """The pip command (argv) that installs ``missing`` (Missing entries or requirement strings) into
+    ``target``, the plugin's own folder.
 
     ``pip`` is how pip is started (default ``[python, "-m", "pip"]``; see :func:`pip_launcher`);
     ``constraints`` a pip constraints file pinning what QGIS already has (see :func:`constraints_text`);
-    ``wheel_dir`` a folder of wheels for an offline install (no index is contacted then).
+    ``wheel_dir`` a folder of wheels for an offline install (no index is contacted then); ``no_deps``
+    installs the packages without their dependencies (see :func:`install_plan`).
     """
     python = python_executable() if python is None else python
     argv = list(pip) if pip else [python, "-m", "pip"]
     argv += ["install", "--target", target, "--upgrade", "--only-binary=:all:", "--disable-pip-version-check",
              "--no-input"]
+    if no_deps:
+        argv.append("--no-deps")
     if constraints:
         argv += ["-c", constraints]
     if wheel_dir:
         argv += ["--no-index", "--find-links", wheel_dir]
-    argv += [m.requirement.spec for m in missing]
+    argv += [m.requirement.spec if isinstance(m, Missing) else str(m) for m in missing]
     return argv
+
+
+def _pinned_version(pins: list[str], name: str) -> Optional[str]:
+    for pin in pins or []:
+        dist, sep, version = pin.partition("==")
+        if sep and _norm(dist) == _norm(name):
+            return version
+    return None
+
+
+def shapely_spec(numpy_version: str) -> str:
+    """shapely 2 releases that support this numpy (shapely 2.1 needs numpy >= 1.21, 2.0 numpy >= 1.14)."""
+    try:
+        major, minor = (int("".join(c for c in x if c.isdigit()) or 0) for x in numpy_version.split(".")[:2])
+    except ValueError:
+        return "shapely>=2"
+    return "shapely>=2,<2.1" if (major, minor) < (1, 21) else "shapely>=2"
+
+
+def install_plan(missing: list[Missing], pins: list[str]) -> list[tuple[list[str], bool]]:
+    """The pip runs, as ``[(requirements, no_deps)]``.
+
+    shapely's only dependency is numpy. Where QGIS has numpy (``pins`` holds ``numpy==<version>``) shapely
+    is installed in a run of its own without dependencies, in a release that supports that numpy: numpy is
+    then never downloaded nor copied into the folder (and an offline wheel folder needs no numpy wheel).
+    Everything else is one normal run (with the pins as constraints)."""
+    numpy = _pinned_version(pins, "numpy")
+    alone = [m for m in missing if numpy and m.requirement.module == "shapely"]
+    rest = [m.requirement.spec for m in missing if m not in alone]
+    runs: list[tuple[list[str], bool]] = []
+    if rest:
+        runs.append((rest, False))
+    if alone:
+        runs.append(([shapely_spec(numpy)], True))
+    return runs
 
 
 def install_command(
@@ -248,14 +288,16 @@ def install_command(
     wheel_dir: Optional[str] = None,
 ) -> str:
     """The exact manual command (one line, to copy) that installs the missing packages into the plugin's
-    folder with QGIS's interpreter; what QGIS already has (``constraints``: ``name==version`` pins) is
-    pinned on the command line so pip never replaces it with another version."""
+    folder with QGIS's interpreter, as :func:`install_plan` says (``constraints``: what QGIS has, as
+    ``name==version``; only numpy's version is used: shapely then goes without dependencies)."""
     platform = sys.platform if platform is None else platform
     python = python_executable(platform=platform) if python is None else python
     target = target or dependency_dir()
-    argv = install_argv(missing, target, python=python, wheel_dir=wheel_dir)
-    argv += list(constraints or [])
-    return " ".join(_quote(a, platform) for a in argv)
+    commands = []
+    for specs, no_deps in install_plan(missing, list(constraints or [])):
+        argv = install_argv(specs, target, python=python, wheel_dir=wheel_dir, no_deps=no_deps)
+        commands.append(" ".join(_quote(a, platform) for a in argv))
+    return " && ".join(commands)
 
 
 def manual_pins(distributions: Optional[dict] = None) -> list[str]:

@@ -49,6 +49,7 @@ class InstallDependenciesTask(QgsTask):
         self.on_finished = on_finished
         self.python = python or deps.python_executable()
         self.lines: List[str] = []
+        self._progress = 0.0
         self.error = ""
         self.removed: List[str] = []
         # Read on the main thread (QgsSettings, the auth manager); only plain values reach run().
@@ -97,7 +98,31 @@ class InstallDependenciesTask(QgsTask):
         return dest
 
     # ------------------------------------------------------------------ QgsTask
-    def run(self) -> bool:  # noqa: C901 - one linear procedure
+    def _pip(self, argv: List[str]) -> int:
+        """Run one pip command, its output into the log; -1 when cancelled."""
+        self.log("$ " + " ".join(argv))
+        env = deps.child_env()
+        if self._pip_proxy:  # in the environment, not on the command line: it may hold a password
+            env["PIP_PROXY"] = self._pip_proxy
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                                bufsize=1)
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            self.log(line)
+            if self.isCanceled():
+                proc.terminate()
+                break
+            if line.startswith(STEPS):
+                self._progress = min(90.0, self._progress + (100.0 - self._progress) / 6)
+                self.setProgress(self._progress)
+        try:
+            code = proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            code = proc.wait()
+        return -1 if self.isCanceled() else code
+
+    def run(self) -> bool:
         staging = f"{self.target}.partial"
         try:
             shutil.rmtree(staging, ignore_errors=True)
@@ -106,37 +131,21 @@ class InstallDependenciesTask(QgsTask):
             with open(constraints, "w", encoding="utf-8") as fh:
                 fh.write("\n".join(self._pins) + "\n")
             self.log("Pinned to QGIS's versions: " + (", ".join(self._pins) or "nothing"))
-            argv = deps.install_argv(self.missing, staging, python=self.python, constraints=constraints,
-                                     wheel_dir=self.wheel_dir, pip=self._pip_launcher())
-            argv += self._pip_network_args
-            self.log("$ " + " ".join(argv))
-            self.setProgress(5)
-            env = deps.child_env()
-            if self._pip_proxy:  # in the environment, not on the command line: it may hold a password
-                env["PIP_PROXY"] = self._pip_proxy
-            proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                    env=env, bufsize=1)
-            progress = 5.0
-            assert proc.stdout is not None
-            for line in proc.stdout:
-                self.log(line)
-                if self.isCanceled():
-                    proc.terminate()
-                    break
-                if line.startswith(STEPS):
-                    progress = min(90.0, progress + (100.0 - progress) / 6)
-                    self.setProgress(progress)
-            try:
-                code = proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                code = proc.wait()
-            if self.isCanceled():
-                self.error = "Cancelled: nothing was installed."
-                return False
-            if code != 0:
-                self.error = f"pip failed (exit code {code}); nothing was installed. Its output is shown below."
-                return False
+            self._progress = 5.0
+            self.setProgress(self._progress)
+            launcher = self._pip_launcher()
+            for specs, no_deps in deps.install_plan(self.missing, self._pins):
+                if no_deps:
+                    self.log(f"{', '.join(specs)}: without dependencies (QGIS's numpy is used)")
+                argv = deps.install_argv(specs, staging, python=self.python, constraints=constraints,
+                                         wheel_dir=self.wheel_dir, pip=launcher, no_deps=no_deps)
+                code = self._pip(argv + self._pip_network_args)
+                if code == -1:
+                    self.error = "Cancelled: nothing was installed."
+                    return False
+                if code != 0:
+                    self.error = f"pip failed (exit code {code}); nothing was installed. Its output is shown below."
+                    return False
             pinned = {deps._norm(n): (n, v, True) for n, _, v in (p.partition("==") for p in self._pins)}
             self.removed = deps.prune_duplicates(staging, pinned)  # what pip copied although QGIS has it
             if self.removed:

@@ -21,19 +21,31 @@ def test_missing_module_is_named(monkeypatch, name):
     spec = missing[0].requirement.spec
     assert spec in text
     assert 'press "Install missing packages"' in text
-    command = text.split("run this command and restart QGIS: ", 1)[1]
+    command = text.split("run this command and restart QGIS: ", 1)[1].rstrip(".")
     assert command.startswith("/usr/bin/python3 -m pip install --target ")
-    assert f"'{spec}'" in command or f" {spec} " in command
+    assert f"'{spec}'" in command or command.endswith(f" {spec}")
 
 
 def test_two_missing_in_one_command(monkeypatch):
     monkeypatch.setitem(sys.modules, "pydantic", None)
     monkeypatch.setitem(sys.modules, "shapely", None)
     missing = deps.missing_dependencies()
+    common = "/usr/bin/python3 -m pip install --target /p/deps --upgrade --only-binary=:all: " \
+             "--disable-pip-version-check --no-input"
+    # QGIS has numpy: shapely goes without dependencies (numpy is never downloaded nor copied)
     cmd = deps.install_command(missing, python="/usr/bin/python3", platform="linux", target="/p/deps",
                                constraints=["numpy==1.24.2"])
-    assert cmd == ("/usr/bin/python3 -m pip install --target /p/deps --upgrade --only-binary=:all: "
-                   "--disable-pip-version-check --no-input 'pydantic>=2' 'shapely>=2' numpy==1.24.2")
+    assert cmd == f"{common} 'pydantic>=2' && {common} --no-deps 'shapely>=2'"
+    # without numpy in QGIS, one ordinary run
+    cmd = deps.install_command(missing, python="/usr/bin/python3", platform="linux", target="/p/deps")
+    assert cmd == f"{common} 'pydantic>=2' 'shapely>=2'"
+
+
+@pytest.mark.parametrize(("numpy", "spec"), [("1.24.2", "shapely>=2"), ("2.1.0", "shapely>=2"),
+                                             ("1.19.5", "shapely>=2,<2.1"), ("1.21.5", "shapely>=2")])
+def test_shapely_release_matches_qgis_numpy(numpy, spec):
+    plan = deps.install_plan([deps.Missing(deps.REQUIREMENTS[1])], [f"numpy=={numpy}", "scipy==1.10.1"])
+    assert plan == [([spec], True)]
 
 
 def test_too_old_version_is_reported(monkeypatch):
