@@ -324,3 +324,26 @@ def test_panel_applies_a_changed_qgis_setting_to_the_next_request(qgis_proxy, qg
     finally:
         dock.shutdown()
         dock.deleteLater()
+
+
+def test_proxy_credentials_from_a_qgis_auth_config(qgis_proxy, proxy_factory, sim_factory, auth_db):
+    """QGIS can keep the proxy's user and password in an authentication configuration (proxy/authcfg)."""
+    from qgis.core import QgsAuthMethodConfig
+
+    am, _added = auth_db
+    sim = sim_factory(api_keys=(KEY,))
+    proxy = proxy_factory(basic_auth=f"{PROXY_USER}:{PROXY_PASSWORD}", live_port=sim.port)
+    cfg = QgsAuthMethodConfig("Basic")
+    cfg.setName("proxy credentials")
+    cfg.setConfig("username", PROXY_USER)
+    cfg.setConfig("password", PROXY_PASSWORD)
+    ok = am.storeAuthenticationConfig(cfg)
+    assert (ok[0] if isinstance(ok, tuple) else ok) and cfg.id()
+    try:
+        qgis_proxy("HttpProxy", port=proxy.port)
+        QgsSettings().setValue("proxy/authcfg", cfg.id())
+        _api_calls(proxy.dead_url)
+        assert len(_ok(sim)) >= 3
+        assert PROXY_PASSWORD not in diagnostics.report()
+    finally:
+        am.removeAuthenticationConfig(cfg.id())
