@@ -347,3 +347,24 @@ def test_proxy_credentials_from_a_qgis_auth_config(qgis_proxy, proxy_factory, si
         assert PROXY_PASSWORD not in diagnostics.report()
     finally:
         am.removeAuthenticationConfig(cfg.id())
+
+
+@pytest.mark.parametrize("auth", [False, True], ids=["no-auth", "user-password"])
+def test_every_call_goes_through_the_socks5_proxy_qgis_names(qgis_proxy, sim_factory, auth):
+    from pixxel_qgis.tests.socks5_server import Socks5Server
+
+    sim = sim_factory(api_keys=(KEY,), seed_aois=1)
+    dead = _free_port()
+    server = Socks5Server(*((PROXY_USER, PROXY_PASSWORD) if auth else ()), redirect={dead: sim.port})
+    try:
+        qgis_proxy("Socks5Proxy", port=server.port, **({"user": PROXY_USER, "password": PROXY_PASSWORD} if auth else {}))
+        _api_calls(f"http://127.0.0.1:{dead}")  # nothing listens there: only the SOCKS proxy knows the way
+        assert len(_ok(sim)) >= 3 and server.connections >= 1
+        assert server.credentials == ([PROXY_USER] * server.connections if auth else [])
+        if auth:  # a wrong password is refused by the proxy, and the password never shows
+            qgis_proxy("Socks5Proxy", port=server.port, user=PROXY_USER, password="wrong-" + PROXY_PASSWORD)
+            with pytest.raises(PixxelConnectionError) as err:
+                connection.make_client(connection.Connection(f"http://127.0.0.1:{dead}", KEY), **FAST).ping()
+            assert server.refused >= 1 and PROXY_PASSWORD not in str(err.value)
+    finally:
+        server.close()
