@@ -12,7 +12,7 @@ def classFactory(iface):  # noqa: N802 (name fixed by QGIS)
         from qgis.core import QgsApplication
 
         activate(QgsApplication.qgisSettingsDirPath())
-    except Exception:  # never let this stop the plugin from loading; deps.check() reports what is missing
+    except Exception:  # noqa: BLE001 - never let this stop the plugin from loading; deps.check() reports what is missing
         pass
     preload_shapely()  # before anything imports shapely inside QGIS (see deps.preload_shapely)
     from .plugin import PixxelPlugin

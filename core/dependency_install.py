@@ -173,7 +173,7 @@ class InstallDependenciesTask(QgsTask):
             os.replace(src, dest)
         self.log(f"Installed into {self.target}")
 
-    def finished(self, result: bool) -> None:  # noqa: D401 - QgsTask API
+    def finished(self, result: bool) -> None:
         if self.on_finished is not None:
             callback, self.on_finished = self.on_finished, None
             callback(bool(result), self)

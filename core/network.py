@@ -134,7 +134,7 @@ def _proxy_credentials_from_authcfg(authcfg: str, user: str, password: str) -> T
     proxy = QNetworkProxy(QNetworkProxy.ProxyType.HttpProxy, "proxy.invalid", 1, user, password)
     try:
         QgsApplication.authManager().updateNetworkProxy(proxy, authcfg)
-    except Exception:  # a locked or broken auth database: keep the plain settings
+    except Exception:  # noqa: BLE001 - a locked or broken auth database: keep the plain settings
         return user, password
     return proxy.user() or user, proxy.password() or password
 
@@ -182,7 +182,7 @@ def _base_bundle() -> str:
         import certifi
 
         return certifi.where()
-    except Exception:
+    except Exception:  # noqa: BLE001 - no certifi: requests' own default
         return ""
 
 
@@ -206,7 +206,7 @@ def ca_bundle() -> Any:
         return True
     try:
         pem = bytes(am.trustedCaCertsPemText())
-    except Exception:
+    except Exception:  # noqa: BLE001 - an unreadable auth database: the default CAs
         return True
     if not pem.strip():
         return True

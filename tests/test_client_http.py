@@ -27,10 +27,10 @@ from pixxel_qgis.client import (
 )
 
 pytest.importorskip("pixxel_simulator")
-from pixxel_simulator import BENGALURU_AOI as BLR  # noqa: E402
-from pixxel_simulator import FIRST_PROJECT_ID as PROJECT  # noqa: E402
-from pixxel_simulator import TD2_ID as TD2  # noqa: E402
-from pixxel_simulator import Faults  # noqa: E402
+from pixxel_simulator import BENGALURU_AOI as BLR
+from pixxel_simulator import FIRST_PROJECT_ID as PROJECT
+from pixxel_simulator import TD2_ID as TD2
+from pixxel_simulator import Faults
 
 FAST = dict(timeout=2.0, retry_budget_s=5.0, backoff_base_s=0.02, backoff_max_s=0.2)
 

@@ -19,10 +19,10 @@ import pytest
 from pixxel_qgis.client import AOICreate, PixxelClient, SatelliteRef, SearchQuery
 
 pytest.importorskip("pixxel_simulator")
-from pixxel_simulator import BENGALURU_AOI as BLR  # noqa: E402
-from pixxel_simulator import FIRST_PROJECT_ID as PROJECT  # noqa: E402
-from pixxel_simulator import TD2_ID as TD2  # noqa: E402
-from pixxel_simulator import Faults  # noqa: E402
+from pixxel_simulator import BENGALURU_AOI as BLR
+from pixxel_simulator import FIRST_PROJECT_ID as PROJECT
+from pixxel_simulator import TD2_ID as TD2
+from pixxel_simulator import Faults
 
 N = 200
 POST = dict(path_filter=r"^/v0/aois$", methods=frozenset({"POST"}))

@@ -4,7 +4,7 @@ endpoint, request id); never the API key, never the proxy password; shown from t
 import json
 
 from pixxel_qgis.core import connection, diagnostics
-from pixxel_qgis.core.tasks import user_message
+from pixxel_qgis.core.tasks.tasks import user_message
 from pixxel_qgis.tests.loopback_server import Server
 from pixxel_qgis.ui.diagnostics_dialog import DiagnosticsDialog
 from qgis.core import QgsSettings

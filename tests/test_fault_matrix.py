@@ -1,6 +1,6 @@
 """Fault matrix (issue 9): every API call the plugin makes × every fault the simulator can inject.
 
-Driven at the level the user meets it: the core.tasks QgsTasks the panel starts (and, for a representative
+Driven at the level the user meets it: the core.tasks.tasks QgsTasks the panel starts (and, for a representative
 subset, the real dock widget). For each (call, fault):
 - the task ends within a bounded time;
 - the outcome is success, or a user-facing message (``str()`` of a PixxelError: no traceback, no raw
@@ -25,15 +25,16 @@ from pixxel_qgis.client import (
     SatelliteRef,
     SearchQuery,
 )
-from pixxel_qgis.core import tasks
+from pixxel_qgis.core.tasks import tasks
+from pixxel_qgis.tests.helpers import wait_until
 from qgis.core import QgsProject
 from qgis.PyQt.QtTest import QTest
 
 pytest.importorskip("pixxel_simulator")
-from pixxel_simulator import BENGALURU_AOI as BLR  # noqa: E402
-from pixxel_simulator import FIRST_PROJECT_ID as PROJECT  # noqa: E402
-from pixxel_simulator import TD2_ID as TD2  # noqa: E402
-from pixxel_simulator import Faults  # noqa: E402
+from pixxel_simulator import BENGALURU_AOI as BLR
+from pixxel_simulator import FIRST_PROJECT_ID as PROJECT
+from pixxel_simulator import TD2_ID as TD2
+from pixxel_simulator import Faults
 
 # Small enough that the whole matrix runs in well under a minute; the ratios match production
 # (timeout < latency, Retry-After < budget).
@@ -72,15 +73,6 @@ FAULTS = {
     "401_mid_session": (dict(revoke_key_after=0), False),
     "slow_body": (dict(slow_body_s=0.6, slow_bodies=1), False),
 }
-
-
-def wait_until(pred, timeout, what="condition"):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return
-        QTest.qWait(10)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def query(limit=5):

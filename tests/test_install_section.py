@@ -15,7 +15,7 @@ from qgis.core import Qgis, QgsApplication
 from qgis.PyQt.QtWidgets import QPushButton
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from headless_iface import HeadlessIface  # noqa: E402
+from headless_iface import HeadlessIface
 
 PIP_SCRIPT = """#!/bin/sh
 # a stand-in for "<QGIS python> -m pip ...": $PIXXEL_FAKE_PIP chooses what it does

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from pixxel_qgis.client.errors import PixxelConnectionError
 from pixxel_qgis.core import connection, diagnostics, network
-from pixxel_qgis.core.tasks import user_message
+from pixxel_qgis.core.tasks.tasks import user_message
 from qgis.core import QgsApplication, QgsAuthCertUtils, QgsAuthConfigSslServer, QgsSettings
 from qgis.PyQt.QtNetwork import QSslCertificate, QSslSocket
 
@@ -312,9 +312,9 @@ def test_panel_applies_a_changed_qgis_setting_to_the_next_request(qgis_proxy, qg
     qgis_proxy(enabled=False)
     dock = PixxelDockWidget(qgis_iface)
     try:
-        dock.base_url_edit.setText(proxy.dead_url)
-        dock.api_key_edit.setText(KEY)
-        section = dock.connection_section
+        dock.connection.base_url_edit.setText(proxy.dead_url)
+        dock.connection.api_key_edit.setText(KEY)
+        section = dock.connection
         first = section.client()
         assert section.client() is first
         qgis_proxy("HttpProxy", port=proxy.port)

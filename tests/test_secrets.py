@@ -15,18 +15,19 @@ import json
 import logging
 import os
 import threading
-import time
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from pixxel_qgis.client import AOICreate, PixxelClient, PixxelError, SatelliteRef, SearchQuery
-from pixxel_qgis.core import connection, tasks
+from pixxel_qgis.core import connection
+from pixxel_qgis.core.tasks import tasks
+from pixxel_qgis.tests.helpers import run_task
 from qgis.core import QgsApplication, QgsProject, QgsSettings, QgsVectorLayer
 from qgis.PyQt.QtTest import QTest
 
 pytest.importorskip("pixxel_simulator")
-from pixxel_simulator import Faults  # noqa: E402
+from pixxel_simulator import Faults
 
 KEY = "pxk-LEAKCANARY-4b1d9e7f0a2c6e8d"
 from pixxel_simulator import BENGALURU_AOI as BLR  # noqa: E402
@@ -37,18 +38,10 @@ FAST = dict(timeout=0.5, retry_budget_s=1.0, backoff_base_s=0.02, backoff_max_s=
 FORMS = (KEY, KEY.encode().hex(), KEY[::-1])  # as is, hex, reversed (a careless "obfuscation")
 
 
-def wait_done(task, timeout=30.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end and not task.done:
-        QTest.qWait(10)
-    assert task.done
-
-
 def run(task):
     out = {"done": [], "errors": []}
     task.on_done, task.on_error = out["done"].append, out["errors"].append
-    tasks.TaskKeeper().start(task)
-    wait_done(task)
+    run_task(task, timeout=30.0)
     return out
 
 

@@ -83,13 +83,13 @@ def main():
          numpy_in_sys_modules_is_original=numpy.__file__ == results["numpy_before"]["file"])
     am = QgsApplication.authManager()
     am.masterPasswordIsSet() or am.setMasterPassword("pixxel-driver-master", True)
-    panel.base_url_edit.setText(os.environ["PIXXEL_SIM_URL"])
-    panel.api_key_edit.setText(os.environ["PIXXEL_SIM_KEY"])
-    panel.save_button.click()
-    panel.test_button.click()
-    wait(lambda: panel.connection_status.text().startswith(("Connected", "Connection failed")), 60)
+    panel.connection.base_url_edit.setText(os.environ["PIXXEL_SIM_URL"])
+    panel.connection.api_key_edit.setText(os.environ["PIXXEL_SIM_KEY"])
+    panel.connection.save_button.click()
+    panel.connection.test_button.click()
+    wait(lambda: panel.connection.connection_status.text().startswith(("Connected", "Connection failed")), 60)
     alg = registry.algorithmById("pixxel:createaoi")
-    step("connection", connection_status=panel.connection_status.text(),
+    step("connection", connection_status=panel.connection.connection_status.text(),
          algorithm_listed_after=alg is not None)
     import processing
 
@@ -105,7 +105,7 @@ def main():
 
 try:
     main()
-except Exception:
+except Exception:  # noqa: BLE001 - everything goes to the results file the test reads
     results["error"] = traceback.format_exc()
     save()
 finally:
