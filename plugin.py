@@ -222,7 +222,7 @@ class PixxelPlugin:
         if not dock.objectName():
             dock.setObjectName(DOCK_OBJECT_NAME)
         dock.setWindowIcon(QIcon(os.path.join(PLUGIN_DIR, "icon.svg")))
-        self.iface.addDockWidget(Qt.RightDockWidgetArea, dock)
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self._connect(dock.openedStateChanged, self._on_dock_opened_changed)
         return dock
 
@@ -235,7 +235,7 @@ class PixxelPlugin:
                 self.iface.messageBar().pushMessage(
                     PLUGIN_NAME,
                     tr("Could not open the Pixxel panel; see the Pixxel tab of the message log."),
-                    level=Qgis.Critical,
+                    level=Qgis.MessageLevel.Critical,
                     duration=0,
                 )
                 self.action.blockSignals(True)
@@ -303,4 +303,4 @@ class PixxelPlugin:
 
     @staticmethod
     def _log_exception(what: str):
-        QgsMessageLog.logMessage(f"{what}:\n{traceback.format_exc()}", LOG_TAG, Qgis.Critical)
+        QgsMessageLog.logMessage(f"{what}:\n{traceback.format_exc()}", LOG_TAG, Qgis.MessageLevel.Critical)
