@@ -286,6 +286,8 @@ def test_https_works_only_once_the_ca_is_trusted_in_qgis(qgis_proxy, tls_simulat
     client.list_projects(page_num=1, page_size=1)
 
 
+# urllib3 warns about every unverified request: expected here, the user made that exception in QGIS
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
 def test_ssl_server_exception_in_qgis_applies_to_that_server_only(qgis_proxy, tls_simulator, auth_db):
     qgis_proxy(enabled=False)
     sim, ca = tls_simulator
