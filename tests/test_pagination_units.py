@@ -1,0 +1,1 @@
+"""Pagination details the behaviour tests do not reach (issue 16: mutants of client/pagination.py that survived)."""

@@ -1,0 +1,1 @@
+"""Transport details the behaviour tests do not reach (issue 16: mutants of client/transport.py that survived)."""
