@@ -56,6 +56,7 @@ class Mutant:
     after: str
     source: str = field(repr=False, default="")
     outcome: str = ""  # killed | survived | not covered | timeout
+    stmt: int = 0  # first line of the innermost statement holding the mutant (the line coverage reports)
     tests_run: int = 0
     killed_by: str = ""
     seconds: float = 0.0
@@ -75,6 +76,7 @@ def generate(module: str) -> List[Mutant]:
     original = path.read_text(encoding="utf-8")
     orig_lines = original.splitlines()
     tree = get_ast(original)
+    stmt_of = _statement_lines(original)
     mutants = []
     for name in OPERATORS:
         operator = cosmic_ray.plugins.get_operator(name)()
@@ -98,8 +100,23 @@ def generate(module: str) -> List[Mutant]:
                     break
             if "pragma: no mutate" in before:
                 continue
-            mutants.append(Mutant(module, name.split("/", 1)[1], occurrence, line, before, after, code))
+            mutants.append(Mutant(module, name.split("/", 1)[1], occurrence, line, before, after, code,
+                                  stmt=stmt_of.get(line, line)))
     return mutants
+
+
+def _statement_lines(source: str) -> Dict[int, int]:
+    """line -> first line of the innermost statement spanning it (a signature or a continuation line maps to
+    the line coverage reports for it)."""
+    import ast
+
+    out: Dict[int, int] = {}
+    spans = sorted(((n.lineno, n.end_lineno or n.lineno) for n in ast.walk(ast.parse(source))
+                    if isinstance(n, ast.stmt)), key=lambda s: s[1] - s[0], reverse=True)
+    for start, end in spans:  # widest first: inner statements overwrite
+        for line in range(start, end + 1):
+            out[line] = start
+    return out
 
 
 def _replace_dotted_exception(original: str, operator, occurrence: int) -> Optional[str]:
@@ -136,7 +153,7 @@ class Worker:
     @staticmethod
     def pytest_args(qgis: bool) -> List[str]:
         args = ["-q", "-p", "no:cacheprovider", "-o", "addopts=--import-mode=importlib", "--no-header", "-rN"]
-        return args if qgis else args + ["-p", "no:pytest_qgis"]
+        return args if qgis else args + ["-p", "no:pytest_qgis", "-p", "noqgis"]
 
     def pytest(self, args: List[str], qgis: bool, timeout: float, **env: str) -> subprocess.CompletedProcess:
         cmd = [sys.executable, "-m", "pytest", *self.pytest_args(qgis)]
@@ -180,8 +197,9 @@ def baseline(worker: Worker, module: str, tests: List[str], qgis: bool) -> dict:
 
 
 def run_mutant(worker: Worker, m: Mutant, cov: dict, tests: List[str], qgis: bool) -> Mutant:
-    by_line = [t for t, lines in cov["lines"].items() if m.line in set(lines)]
-    at_import = m.line in set(cov["import_lines"])
+    line = m.stmt or m.line
+    by_line = [t for t, lines in cov["lines"].items() if line in set(lines)]
+    at_import = line in set(cov["import_lines"])
     selected = sorted(set(by_line) | (set(cov["durations"]) if at_import else set()),
                       key=lambda t: cov["durations"].get(t, 0.0))
     if not selected:
@@ -334,7 +352,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             if row["module"] not in results:
                 results.setdefault(row["module"], []).append(Mutant(**{k: row[k] for k in (
                     "module", "operator", "occurrence", "line", "before", "after", "outcome", "tests_run",
-                    "killed_by", "seconds")}))
+                    "killed_by", "seconds") if k in row}))
     results = {k: results[k] for k in TARGETS if k in results}
     ok = report(results, Path(args.report), time.monotonic() - started)
     print(f"report: {args.report} ({'target met' if ok else 'target NOT met'})")

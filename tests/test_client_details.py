@@ -1,0 +1,234 @@
+"""Client details the behaviour tests did not pin (issue 16: each test kills mutants of client/client.py that
+survived the other tests): waits between create attempts and lookups, 429 on a create, polling until a
+final status or the deadline, path IDs, listings that page and stop."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+from pixxel_qgis.client import (
+    AOICreate,
+    PixxelClient,
+    RateLimitError,
+    RequestValidationError,
+    ResponseFormatError,
+    ServerError,
+)
+from pixxel_qgis.tests.loopback_server import Server
+from pixxel_simulator import BENGALURU_AOI as BLR
+from pixxel_simulator import FIRST_PROJECT_ID as PROJECT
+from pixxel_simulator import TD2_ID as TD2
+
+KEY = "details-key"
+FAST = dict(timeout=2.0, retry_budget_s=3.0, backoff_base_s=0.01, backoff_max_s=0.02)
+JSON = {"Content-Type": "application/json"}
+
+
+def body(name="n"):
+    return AOICreate(name=name, description="d", satellite_id=TD2, project_id=PROJECT, geometry=BLR,
+                     item_ids=["i"])
+
+
+def empty_list():
+    return 200, JSON, json.dumps({"aois": [], "pagination": {"total": 0, "offset": 0, "limit": 100}}).encode()
+
+
+class Api:
+    """A scripted API: `post(n)` answers the n-th POST /v0/aois; GETs of /v0/aois list nothing."""
+
+    def __init__(self, post):
+        self.post = post
+        self.events = []  # ("POST", n) / ("GET", path) / ("sleep", seconds) in the order they happened
+        self.lock = threading.Lock()
+        self.server = Server(self.handle)
+        self.posts = 0
+
+    def handle(self, method, path, query, headers, raw):
+        with self.lock:
+            if method == "POST":
+                self.posts += 1
+                self.events.append(("POST", self.posts))
+                n = self.posts
+            else:
+                self.events.append(("GET", path))
+        if method == "POST":
+            return self.post(n)
+        return empty_list()
+
+    def client(self, **kw):
+        c = PixxelClient(KEY, base_url=self.server.url, **{**FAST, **kw})
+        real = c.transport._sleep
+
+        def sleep(s):
+            with self.lock:
+                if not self.events or self.events[-1][0] != "sleep":
+                    self.events.append(("sleep", 0))
+            real(s)
+
+        c.transport._sleep = sleep
+        return c
+
+    def close(self):
+        self.server.close()
+
+
+@pytest.fixture
+def api():
+    made = []
+
+    def make(post):
+        a = Api(post)
+        made.append(a)
+        return a
+
+    yield make
+    for a in made:
+        a.close()
+
+
+def test_create_waits_between_attempts_and_not_after_the_last(api):
+    a = api(lambda n: (503, JSON, b"{}"))
+    with a.client(create_attempts=3, create_lookups=1) as c, pytest.raises(ServerError):
+        c.create_aoi(body())
+    kinds = [k for k, _ in a.events]
+    assert kinds == ["POST", "GET", "sleep", "POST", "GET", "sleep", "POST", "GET"], (
+        f"{kinds}: a failed create must look the name up, then back off before the next POST, and give up "
+        "right after the last lookup")
+
+
+def test_lookups_wait_between_tries_and_not_after_the_last(api):
+    a = api(lambda n: (503, JSON, b"{}"))
+    with a.client(create_attempts=1, create_lookups=3) as c, pytest.raises(ServerError):
+        c.create_aoi(body())
+    kinds = [k for k, _ in a.events]
+    assert kinds == ["POST", "GET", "sleep", "GET", "sleep", "GET"], kinds
+
+
+def test_create_after_429_waits_retry_after_and_tries_again(api):
+    a = api(lambda n: (429, {**JSON, "Retry-After": "0.2"}, b"{}") if n == 1 else
+            (201, JSON, json.dumps({"aoi_id": "A1", "name": "n", "status": "started"}).encode()))
+    with a.client(create_attempts=3) as c:
+        started = time.monotonic()
+        aoi = c.create_aoi(body())
+        waited = time.monotonic() - started
+    assert aoi.aoi_id == "A1"
+    assert [k for k, _ in a.events] == ["POST", "sleep", "POST"], "a 429 is safe to retry, without a lookup"
+    assert waited >= 0.2, "Retry-After was not honoured"
+
+
+def test_create_429_on_every_attempt_ends_after_the_attempts(api):
+    a = api(lambda n: (429, {**JSON, "Retry-After": "0"}, b"{}"))
+    with a.client(create_attempts=3) as c, pytest.raises(RateLimitError):
+        c.create_aoi(body())
+    assert a.posts == 3
+
+
+def test_create_429_with_a_wait_beyond_the_budget_is_reported_at_once(api):
+    a = api(lambda n: (429, {**JSON, "Retry-After": "30"}, b"{}"))
+    with a.client(create_attempts=3, retry_budget_s=1.0) as c, pytest.raises(RateLimitError) as info:
+        c.create_aoi(body())
+    assert a.posts == 1 and "sleep" not in [k for k, _ in a.events]
+    assert info.value.retry_after == 30
+
+
+def test_create_429_without_retry_after_backs_off(api):
+    a = api(lambda n: (429, JSON, b"{}") if n < 3 else
+            (201, JSON, json.dumps({"aoi_id": "A3", "name": "n", "status": "started"}).encode()))
+    with a.client(create_attempts=3) as c:
+        assert c.create_aoi(body()).aoi_id == "A3"
+    assert [k for k, _ in a.events] == ["POST", "sleep", "POST", "sleep", "POST"]
+
+
+def test_create_accepts_200_and_a_wrapped_aoi(api):
+    a = api(lambda n: (200, JSON, json.dumps({"aoi": {"aoi_id": "W", "name": "n", "status": "started"}}).encode()))
+    with a.client() as c:
+        aoi = c.create_aoi(body())
+    assert aoi.aoi_id == "W" and a.posts == 1
+
+
+def test_create_timeout_then_lookups_fail_is_a_timeout_not_a_duplicate(api):
+    a = api(lambda n: (504, JSON, b"{}"))
+    with a.client(create_attempts=2, create_lookups=1) as c, pytest.raises(ServerError) as info:
+        c.create_aoi(body())
+    assert info.value.status == 504 and a.posts == 2
+
+
+# ----------------------------------------------------------------------------------------------- polling
+
+
+def aoi_server(statuses):
+    """GET /v0/aoi/X answers the statuses in turn (the last one repeats)."""
+    calls = []
+
+    def handle(method, path, query, headers, raw):
+        calls.append(path)
+        status = statuses[min(len(calls), len(statuses)) - 1]
+        return 200, JSON, json.dumps({"aoi_id": "X", "name": "n", "status": status}).encode()
+
+    return Server(handle), calls
+
+
+def test_wait_for_aoi_polls_until_a_final_status():
+    server, calls = aoi_server(["started", "running", "running", "success"])
+    seen = []
+    try:
+        with PixxelClient(KEY, base_url=server.url, **FAST) as c:
+            aoi = c.wait_for_aoi("X", poll_s=0.01, max_wait_s=10, on_status=lambda a: seen.append(a.status.value))
+    finally:
+        server.close()
+    assert aoi.status.value == "success"
+    assert seen == ["started", "running", "running", "success"] and len(calls) == 4
+
+
+def test_wait_for_aoi_returns_the_last_status_at_the_deadline():
+    server, calls = aoi_server(["running"])
+    try:
+        with PixxelClient(KEY, base_url=server.url, **FAST) as c:
+            started = time.monotonic()
+            aoi = c.wait_for_aoi("X", poll_s=0.05, max_wait_s=0.3)
+            took = time.monotonic() - started
+    finally:
+        server.close()
+    assert aoi.status.value == "running"
+    assert 2 <= len(calls) <= 8, "polling stopped before the deadline or went past it"
+    assert took < 3
+
+
+# ----------------------------------------------------------------------------------------------- IDs
+
+
+@pytest.mark.parametrize("value,path", [("my aoi", "/v0/aoi/my%20aoi"), (" x ", "/v0/aoi/x"),
+                                        ("~!*", "/v0/aoi/~%21%2A"), ("a" * 200, "/v0/aoi/" + "a" * 200)])
+def test_path_ids_are_quoted_not_refused(value, path):
+    seen = []
+    server = Server(lambda m, p, q, h, b: (seen.append(p), (200, JSON, b'{"aoi_id": "X", "name": "n"}'))[1])
+    try:
+        with PixxelClient(KEY, base_url=server.url, **FAST) as c:
+            c.get_aoi(value)
+    finally:
+        server.close()
+    assert [s.replace("%7E", "~") for s in seen] == [path]
+
+
+@pytest.mark.parametrize("value", ["", "   ", "a" * 201, "a\x1fb", "a\nb", None, 5])
+def test_bad_path_ids_are_refused_before_sending(value):
+    with PixxelClient(KEY, base_url="http://127.0.0.1:9", **FAST) as c:
+        with pytest.raises(RequestValidationError) as info:
+            c.get_aoi(value)
+    assert info.value.field == "aoi_id"
+
+
+def test_ping_reads_text_or_a_message_field():
+    answers = iter([b'"pong"', b'{"message": "ok"}', b'{"status": "up"}', b'{"x": 1}', b"[1]"])
+    server = Server(lambda m, p, q, h, b: (200, JSON, next(answers)))
+    try:
+        with PixxelClient(KEY, base_url=server.url, **FAST) as c:
+            assert [c.ping(), c.ping(), c.ping()] == ["pong", "ok", "up"]
+            for _ in range(2):
+                with pytest.raises(ResponseFormatError):
+                    c.ping()
+    finally:
+        server.close()
