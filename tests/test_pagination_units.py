@@ -20,8 +20,9 @@ class Source:
     `report_limit`: whether pagination.limit is sent."""
 
     def __init__(self, n, cap=None, ignore_limit=False, total=lambda k, n: n, report_limit=True, delay=0.0,
-                 block=None, total_at=None):
+                 block=None, total_at=None, first_short=0, limit_said=None):
         self.n, self.cap, self.ignore_limit, self.total, self.total_at = n, cap, ignore_limit, total, total_at
+        self.first_short, self.limit_said = first_short, limit_said
         self.report_limit, self.delay, self.block = report_limit, delay, block
         self.calls = []
         self.lock = threading.Lock()
@@ -41,8 +42,11 @@ class Source:
             size = self.n if self.ignore_limit else min(limit, self.cap or limit)
             start = 0 if self.ignore_limit else offset
             ids = list(range(start, min(self.n, start + size)))
+            if offset == 0 and self.first_short:
+                ids = ids[: len(ids) - self.first_short]  # e.g. items the server hides from the first page
             total = self.total_at(offset) if self.total_at else self.total(k, self.n)
-            return PageResult(ids, len(ids), total, (self.cap or limit) if self.report_limit else None)
+            said = self.limit_said if self.limit_said is not None else (self.cap or limit)
+            return PageResult(ids, len(ids), total, said if self.report_limit else None)
         finally:
             with self.lock:
                 self.inflight -= 1
@@ -57,7 +61,7 @@ def flat(ps):
 
 
 @pytest.mark.parametrize("n,size,conc", [(0, 10, 4), (1, 10, 4), (10, 10, 4), (11, 10, 4), (95, 10, 4),
-                                         (100, 10, 1), (250, 7, 3), (40, 10, 8)])
+                                         (100, 10, 1), (250, 7, 3), (40, 10, 8), (3, 1, 4), (6, 1, 2)])
 def test_every_item_once_in_order(n, size, conc):
     src = Source(n)
     got = pages(src, page_size=size, concurrency=conc)
@@ -289,10 +293,57 @@ def test_at_most_twice_concurrency_pages_are_fetched_ahead_of_the_consumer():
     for consumed, _page in enumerate(it, start=1):
         time.sleep(0.003)
         ahead = max(ahead, len(src.calls) - consumed)
-    assert ahead <= 2 * 2, f"{ahead} pages fetched ahead of the consumer (bound: 2 x concurrency)"
-    assert ahead >= 2, "pages were not fetched ahead at all"
+    # with the page being consumed, 2 x concurrency pages are held: 3 requested beyond it
+    assert ahead == 2 * 2 - 1, f"{ahead} pages fetched ahead of a slow consumer (expected 2 x concurrency - 1)"
 
 
 def test_later_pages_without_a_total_keep_the_first_total():
     src = Source(45, total_at=lambda offset: 45 if offset == 0 else None)
     assert flat(pages(src, page_size=10, concurrency=2)) == list(range(45))
+
+
+def test_server_page_size_is_followed_even_when_its_first_page_is_short():
+    src = Source(60, cap=20, first_short=2)  # limit 20, but the first page holds 18 items
+    got = pages(src, page_size=50, concurrency=1)
+    assert flat(got) == [i for i in range(60) if i not in (18, 19)]
+    assert [o for o, _ in src.calls] == [0, 20, 40], "the next pages must start at the server's page size"
+
+
+def test_a_limit_larger_than_asked_does_not_skip_items():
+    src = Source(35, limit_said=100)
+    assert flat(pages(src, page_size=10, concurrency=1)) == list(range(35))
+
+
+def test_without_a_total_a_short_first_page_is_the_only_request():
+    src = Source(5, total=lambda k, n: None)
+    assert flat(pages(src, page_size=10, concurrency=1)) == list(range(5))
+    assert src.calls == [(0, 10)]
+
+
+def test_default_concurrency_is_four_and_below_one_means_one():
+    src = Source(400, delay=0.01)
+    assert flat(pages(src, page_size=10)) == list(range(400))
+    assert src.peak == 4
+    for conc in (0, 1):
+        src = Source(100, delay=0.005)
+        assert flat(pages(src, page_size=10, concurrency=conc)) == list(range(100))
+        assert src.peak == 1
+
+
+def test_max_pages_below_one_still_reads_the_first_page():
+    src = Source(30)
+    assert flat(pages(src, page_size=10, max_pages=0)) == list(range(10))
+    assert len(src.calls) == 1
+
+
+def test_default_page_bound_is_100000_pages():
+    src = Source(10**9, total=lambda k, n: None)
+    got = sum(1 for _ in iter_offset_pages(src, page_size=1, concurrency=1))
+    assert got == 100_000 and len(src.calls) == 100_000
+
+
+def test_pages_yielded_never_exceed_max_pages_when_the_total_changes():
+    # total 100, then 40 (planned pages dropped), then 100 again: dropped pages do not count against the bound
+    src = Source(200, total_at=lambda offset: 40 if offset == 10 else 100, delay=0.005)
+    got = pages(src, page_size=10, concurrency=4, max_pages=8)
+    assert flat(got) == list(range(80)), "exactly max_pages pages must be yielded when more exist"

@@ -12,6 +12,7 @@ TARGETS = {
         "tests": [
             "tests/test_client_http.py",
             "tests/test_client_models.py",
+            "tests/test_client_details.py",
             "tests/test_create_recovery.py",
             "tests/test_hostile_responses.py",
             "tests/test_key_on_the_wire.py",
@@ -25,6 +26,7 @@ TARGETS = {
             "tests/test_hostile_responses.py",
             "tests/test_create_recovery.py",
             "tests/test_key_on_the_wire.py",
+            "tests/test_client_details.py",
             "tests/test_transport_units.py",
         ],
         "qgis": False,
