@@ -107,6 +107,23 @@ def test_lookups_wait_between_tries_and_not_after_the_last(api):
     assert kinds == ["POST", "GET", "sleep", "GET", "sleep", "GET"], kinds
 
 
+def test_backoff_grows_with_each_create_attempt_and_each_lookup(api):
+    a = api(lambda n: (503, JSON, b"{}"))
+    asked = []
+    with a.client(create_attempts=3, create_lookups=3) as c, pytest.raises(ServerError):
+        c.transport.backoff = lambda attempt: asked.append(attempt) or 0.001
+        c.create_aoi(body())
+    # per attempt: lookups wait backoff(1), backoff(2) between their 3 tries; then backoff(attempt) before a retry
+    assert asked == [1, 2, 1, 1, 2, 2, 1, 2], asked
+
+
+def test_a_readable_created_aoi_is_returned_without_a_lookup(api):
+    a = api(lambda n: (201, JSON, json.dumps({"aoi_id": "R", "name": "n", "status": "started"}).encode()))
+    with a.client() as c:
+        assert c.create_aoi(body()).aoi_id == "R"
+    assert a.events == [("POST", 1)], "a 201 with the AOI needs no lookup"
+
+
 def test_create_after_429_waits_retry_after_and_tries_again(api):
     a = api(lambda n: (429, {**JSON, "Retry-After": "0.2"}, b"{}") if n == 1 else
             (201, JSON, json.dumps({"aoi_id": "A1", "name": "n", "status": "started"}).encode()))
@@ -232,3 +249,111 @@ def test_ping_reads_text_or_a_message_field():
                     c.ping()
     finally:
         server.close()
+
+
+# ----------------------------------------------------------------------------------------------- listings
+
+
+def pager(items, key, total=True, wrap=None):
+    """Serves `items` by page_num/page_size (projects) or offset/limit (AOIs); records the queries."""
+    queries = []
+
+    def handle(method, path, q, headers, raw):
+        queries.append(dict(q))
+        if "page_num" in q:
+            size = int(q["page_size"])
+            start = (int(q["page_num"]) - 1) * size
+        else:
+            size, start = int(q.get("limit", 50)), int(q.get("offset", 0))
+        page = items[start:start + size]
+        out = {key: page}
+        if total:
+            out["count" if key == "projects" else "pagination"] = (
+                len(items) if key == "projects" else {"total": len(items), "offset": start, "limit": size})
+        return 200, JSON, json.dumps(out).encode()
+
+    return Server(handle), queries
+
+
+@pytest.mark.parametrize("n,total,requests", [(4, True, 2), (5, True, 3), (3, False, 2), (4, False, 3), (0, True, 1)])
+def test_all_projects_stops_at_the_total_or_a_short_page(n, total, requests):
+    items = [{"id": f"p{i}", "name": f"P{i}"} for i in range(n)]
+    server, queries = pager(items, "projects", total=total)
+    try:
+        with PixxelClient(KEY, base_url=server.url, **FAST) as c:
+            got = c.all_projects(page_size=2)
+    finally:
+        server.close()
+    assert [p.id for p in got] == [f"p{i}" for i in range(n)]
+    assert len(queries) == requests, queries
+
+
+def test_projects_page_size_one_is_allowed_and_zero_refused():
+    server, queries = pager([{"id": "p0", "name": "P"}], "projects")
+    try:
+        with PixxelClient(KEY, base_url=server.url, **FAST) as c:
+            assert [p.id for p in c.list_projects(page_num=1, page_size=1).projects] == ["p0"]
+            for kw in ({"page_num": 0}, {"page_size": 0}):
+                with pytest.raises(RequestValidationError):
+                    c.list_projects(**kw)
+    finally:
+        server.close()
+    assert len(queries) == 1
+
+
+def test_list_aois_sends_the_filters_and_accepts_limit_one():
+    server, queries = pager([{"aoi_id": "a", "name": "A"}], "aois")
+    try:
+        with PixxelClient(KEY, base_url=server.url, **FAST) as c:
+            c.list_aois(limit=1, aoi_id="x1", created_at="2024-01-01", updated_at="2024-02-01", aoi_name="n",
+                        project_ids=["p1", "p2"])
+            c.list_aois(project_ids="p3")
+            c.list_aois()
+            for kw in ({"offset": -1}, {"limit": 0}):
+                with pytest.raises(RequestValidationError):
+                    c.list_aois(**kw)
+    finally:
+        server.close()
+    assert queries[0] == {"offset": "0", "limit": "1", "aoi_id": "x1", "created_at": "2024-01-01",
+                          "updated_at": "2024-02-01", "aoi_name": "n", "project_ids": "p1,p2"}
+    assert queries[1]["project_ids"] == "p3"
+    assert set(queries[2]) == {"offset", "limit"}, "filters that were not given must not be sent"
+
+
+def test_assets_limit_one_and_null_assets():
+    answers = iter([{"assets": [{"id": "x"}], "pagination": {"total": 1, "offset": 0, "limit": 1}},
+                    {"assets": None, "pagination": {"total": 0, "offset": 0, "limit": 10}}])
+    server = Server(lambda m, p, q, h, b: (200, JSON, json.dumps(next(answers)).encode()))
+    try:
+        with PixxelClient(KEY, base_url=server.url, **FAST) as c:
+            assert [a.id for a in c.list_assets("A", limit=1).assets] == ["x"]
+            assert c.list_assets("A").assets == []
+            for kw in ({"offset": -1}, {"limit": 0}):
+                with pytest.raises(RequestValidationError):
+                    c.list_assets("A", **kw)
+    finally:
+        server.close()
+
+
+def test_get_aoi_reads_the_wrapped_form():
+    server = Server(lambda m, p, q, h, b: (200, JSON, json.dumps(
+        {"aoi": {"aoi_id": "W", "name": "wrapped", "status": "running"}}).encode()))
+    try:
+        with PixxelClient(KEY, base_url=server.url, **FAST) as c:
+            aoi = c.get_aoi("W")
+    finally:
+        server.close()
+    assert (aoi.aoi_id, aoi.name) == ("W", "wrapped")
+
+
+def test_iter_search_stops_at_max_items(sim_factory, api_key):
+    from pixxel_qgis.client import SatelliteRef, SearchQuery
+
+    sim = sim_factory()
+    q = SearchQuery(start_date="2020-01-01T00:00:00Z", end_date="2030-01-01T00:00:00Z",
+                    satellites=[SatelliteRef(collection_id="pixxel-td2-l2a", satellite_id=TD2)], geometry=BLR,
+                    limit=2)
+    with PixxelClient(api_key, base_url=sim.url, **FAST) as c:
+        everything = list(c.iter_search(q))
+        assert len(everything) > 3
+        assert [i.id for i in c.iter_search(q, max_items=3)] == [i.id for i in everything[:3]]

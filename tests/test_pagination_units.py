@@ -347,3 +347,9 @@ def test_pages_yielded_never_exceed_max_pages_when_the_total_changes():
     src = Source(200, total_at=lambda offset: 40 if offset == 10 else 100, delay=0.005)
     got = pages(src, page_size=10, concurrency=4, max_pages=8)
     assert flat(got) == list(range(80)), "exactly max_pages pages must be yielded when more exist"
+
+
+def test_short_first_page_with_the_asked_limit_steps_by_its_count():
+    # the server says limit=20 (as asked) but its first page holds 18 items of 60: go on from item 18
+    src = Source(60, first_short=2)
+    assert flat(pages(src, page_size=20, concurrency=1)) == list(range(60))

@@ -42,6 +42,10 @@ TARGETS = {
     "core/aoi_shape.py": {
         "tests": ["tests/test_aoi_shape.py"],
         "qgis": False,
+        # Its guarding tests include ~40 s of property-based tests, and half of its 540 mutants would be
+        # numbers +-1 (tolerances, thresholds): on two shared cores that alone is hours. Numbers are left out
+        # here (remove this line to include them).
+        "skip_operators": ["core/NumberReplacer"],
     },
     "core/connection.py": {
         "tests": ["tests/test_connection.py", "tests/test_secrets.py"],
