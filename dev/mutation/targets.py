@@ -48,7 +48,7 @@ TARGETS = {
         "skip_operators": ["core/NumberReplacer"],
     },
     "core/connection.py": {
-        "tests": ["tests/test_connection.py", "tests/test_secrets.py"],
+        "tests": ["tests/test_connection.py", "tests/test_connection_details.py", "tests/test_secrets.py"],
         "qgis": True,
     },
 }
