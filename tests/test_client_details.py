@@ -357,3 +357,90 @@ def test_iter_search_stops_at_max_items(sim_factory, api_key):
         everything = list(c.iter_search(q))
         assert len(everything) > 3
         assert [i.id for i in c.iter_search(q, max_items=3)] == [i.id for i in everything[:3]]
+
+
+# ----------------------------------------------------------------------------------------------- retries by kind
+
+
+def scripted_api(answers):
+    calls = []
+
+    def handle(method, path, q, headers, raw):
+        calls.append((method, path))
+        return answers[min(len(calls), len(answers)) - 1]
+
+    return Server(handle), calls
+
+
+def test_search_is_a_read_and_is_retried_after_a_503():
+    from pixxel_qgis.client import SatelliteRef, SearchQuery
+
+    server, calls = scripted_api([(503, JSON, b"{}"), (200, JSON, b'{"items": {}, "next_token": null}')])
+    try:
+        with PixxelClient(KEY, base_url=server.url, **FAST) as c:
+            page = c.search_images(SearchQuery(
+                start_date="2020-01-01T00:00:00Z", end_date="2021-01-01T00:00:00Z", geometry=BLR,
+                satellites=[SatelliteRef(collection_id="pixxel-td2-l2a", satellite_id=TD2)]))
+    finally:
+        server.close()
+    assert page.items == [] and calls == [("POST", "/v0/search")] * 2
+
+
+@pytest.mark.parametrize("answer,exc", [((503, JSON, b"{}"), ServerError),
+                                        ((302, {"Location": "/v0/elsewhere"}, b""), ResponseFormatError)])
+def test_create_download_is_never_retried_nor_redirected(answer, exc):
+    server, calls = scripted_api([answer, (201, JSON, b'{"download_id": "d", "status": "SUCCESS"}')])
+    try:
+        with PixxelClient(KEY, base_url=server.url, **FAST) as c, pytest.raises(exc):
+            c.create_download("A", ["x"])
+    finally:
+        server.close()
+    assert calls == [("POST", "/v0/aois/A/downloads")], "a POST must not be sent again (nor redirected) blindly"
+
+
+def test_tls_is_verified_by_default(monkeypatch):
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    with PixxelClient(KEY) as c:
+        assert c.transport.session.verify is True
+        assert c.base_url == "https://api.pixxel.space" and c.concurrency == 4
+    with PixxelClient(KEY, verify="/tmp/ca.pem") as c:
+        assert c.transport.session.verify == "/tmp/ca.pem"
+
+
+@pytest.mark.parametrize("page,field", [
+    ([1], "(body)"), ({"pagination": {}}, "assets"), ({"assets": {}}, "assets"), ({"assets": [1]}, "assets[0]"),
+    ({"assets": [], "pagination": []}, "pagination"), ({"assets": [], "pagination": {"total": -1}}, "pagination.total"),
+    ({"assets": [], "pagination": {"offset": True}}, "pagination.offset"),
+    ({"assets": [], "pagination": {"limit": "5"}}, "pagination.limit"),
+])
+def test_broken_asset_pages_name_the_field(page, field):
+    server = Server(lambda m, p, q, h, b: (200, JSON, json.dumps(page).encode()))
+    try:
+        with PixxelClient(KEY, base_url=server.url, **FAST) as c, pytest.raises(ResponseFormatError) as info:
+            list(c.iter_asset_pages("A", raw=True))
+    finally:
+        server.close()
+    assert info.value.field == field
+
+
+def test_asset_pages_raw_and_parsed_and_progress():
+    assets = [{"id": f"a{i}", "name": f"n{i}"} for i in range(7)]
+
+    def handle(m, p, q, h, b):
+        off, lim = int(q["offset"]), int(q["limit"])
+        return 200, JSON, json.dumps({"assets": assets[off:off + lim],
+                                      "pagination": {"total": 7, "offset": off, "limit": lim}}).encode()
+
+    server = Server(handle)
+    seen = []
+    try:
+        with PixxelClient(KEY, base_url=server.url, **FAST) as c:
+            raw = c.all_assets_raw("A", page_size=3, progress=lambda d, t: seen.append((d, t)))
+            parsed = c.all_assets("A", page_size=3)
+            with pytest.raises(RequestValidationError):
+                c.all_assets_raw("", page_size=3)
+    finally:
+        server.close()
+    assert raw == assets and [a.id for a in parsed] == [a["id"] for a in assets]
+    assert seen == [(3, 7), (6, 7), (7, 7)]
