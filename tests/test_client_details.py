@@ -444,3 +444,21 @@ def test_asset_pages_raw_and_parsed_and_progress():
         server.close()
     assert raw == assets and [a.id for a in parsed] == [a["id"] for a in assets]
     assert seen == [(3, 7), (6, 7), (7, 7)]
+
+
+def test_a_redirected_create_is_not_followed():
+    def handle(method, path, q, headers, raw):
+        if method == "POST":
+            return 302, {"Location": "/v0/moved"}, b""
+        if path == "/v0/moved":
+            return 200, JSON, json.dumps({"aoi_id": "elsewhere", "name": "n", "status": "started"}).encode()
+        return empty_list()
+
+    server = Server(handle)
+    try:
+        with PixxelClient(KEY, base_url=server.url, create_lookups=1, **FAST) as c:
+            with pytest.raises(ResponseFormatError, match="redirect"):
+                c.create_aoi(body())
+    finally:
+        server.close()
+    assert "/v0/moved" not in [r.path for r in server.requests], "a create must not follow a redirect"
