@@ -411,3 +411,38 @@ def test_download_shows_no_query_string_in_messages(tmp_path):
         with pytest.raises(ConfigurationError) as info:
             c.download_file("http://example.com/f.zip?sig=SECRET", str(tmp_path / "x"))
     assert "SECRET" not in str(info.value) and "example.com/f.zip" in str(info.value)
+
+
+# ----------------------------------------------------------------------------------------- timeouts in chains
+
+
+def _chain(depth, last):
+    exc = last
+    for i in range(depth):
+        outer = RuntimeError(f"wrapper {i}")
+        outer.__cause__ = exc
+        exc = outer
+    return exc
+
+
+def test_timeout_found_in_the_exception_chain():
+    from urllib3.exceptions import ReadTimeoutError
+
+    timeout = ReadTimeoutError(None, "/x", "read")
+    assert tr._is_timeout(_chain(0, timeout)) and tr._is_timeout(_chain(3, timeout))
+    assert tr._is_timeout(_chain(9, timeout)), "a timeout 9 links deep is found"
+    assert not tr._is_timeout(_chain(10, timeout)), "the chain is followed 10 links at most"
+    assert tr._is_timeout(RuntimeError("socket timed out"))
+    assert not tr._is_timeout(_chain(3, ValueError("other")))
+    wrapped = RuntimeError("x")
+    wrapped.args = ("x", timeout)
+    assert tr._is_timeout(wrapped)
+    ctx = RuntimeError("outer")
+    ctx.__context__ = TimeoutError("inner")
+    assert tr._is_timeout(ctx)
+
+
+def test_unexpected_3xx_is_named_a_redirect(server):
+    s = server(lambda *a: (300, JSON, b"{}"))
+    with pytest.raises(ResponseFormatError, match="unexpected redirect \\(HTTP 300\\)"):
+        tr.Transport(KEY, s.url).request("GET", "/x", allow_redirects=False)

@@ -27,4 +27,13 @@ EQUIVALENT = {
     f"{_P}|ReplaceComparisonOperator_GtE_Gt|if total is not None and done >= total:|if total is not None and done > total:":
         "done == total after the first page: every planned offset is >= total (step >= count = total), so "
         "the pages are dropped on the next lines and the main loop plans nothing: same pages, same requests.",
+    # ---------------------------------------------------------------- client/client.py
+    f"{_C}|ReplaceAndWithOr|return value if isinstance(value, int) and not isinstance(value, bool) else None|return value if isinstance(value, int) or not isinstance(value, bool) else None":
+        "only called on pagination values that _check_asset_envelope has already limited to non-negative "
+        "ints or None (bools refused): for those both forms return the same.",
+    # ---------------------------------------------------------------- client/transport.py
+    f"{_T}|ReplaceComparisonOperator_Lt_LtE|if 300 <= status < 400:|if 300 <= status <= 400:":
+        "status 400 never gets here: it is turned into RequestValidationError a few lines above.",
+    f"{_T}|ReplaceComparisonOperator_LtE_Lt|if left <= 0:|if left < 0:":
+        "left == 0 exactly: one extra sleep(0) and the next pass returns; nothing observable.",
 }
