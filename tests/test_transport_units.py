@@ -446,3 +446,30 @@ def test_unexpected_3xx_is_named_a_redirect(server):
     s = server(lambda *a: (300, JSON, b"{}"))
     with pytest.raises(ResponseFormatError, match="unexpected redirect \\(HTTP 300\\)"):
         tr.Transport(KEY, s.url).request("GET", "/x", allow_redirects=False)
+
+
+# ----------------------------------------------------------------------------------------- connection reuse
+
+
+def test_concurrent_pages_reuse_a_bounded_set_of_connections(server):
+    def handle(m, p, q, h, b):
+        off, lim = int(q["offset"]), int(q["limit"])
+        time.sleep(0.005)
+        return 200, JSON, json.dumps({"assets": [{"id": str(i)} for i in range(off, min(200, off + lim))],
+                                      "pagination": {"total": 200, "offset": off, "limit": lim}}).encode()
+
+    s = server(handle)
+    with PixxelClient(KEY, base_url=s.url, concurrency=4) as c:
+        assert len(c.all_assets_raw("A", page_size=5)) == 200
+    assert len(s.requests) >= 40
+    assert s.recorder.connections <= 4 + 1, f"{s.recorder.connections} connections for 4 concurrent requests"
+
+
+def test_a_download_does_not_evict_the_api_connection(server, tmp_path):
+    api = server(lambda *a: (200, JSON, b'"pong"'))
+    storage = server(lambda *a: (200, {"Content-Type": "application/octet-stream"}, b"bytes"))
+    with PixxelClient(KEY, base_url=api.url) as c:
+        c.ping()
+        c.download_file(storage.url + "/f", str(tmp_path / "f"))
+        c.ping()
+    assert len(api.requests) == 2 and api.recorder.connections == 1

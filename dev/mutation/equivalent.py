@@ -37,3 +37,12 @@ EQUIVALENT = {
     f"{_T}|ReplaceComparisonOperator_LtE_Lt|if left <= 0:|if left < 0:":
         "left == 0 exactly: one extra sleep(0) and the next pass returns; nothing observable.",
 }
+
+
+# Survivors that are NOT equivalent but that no test here can observe (yet): reported with the reason, and
+# counted as survivors (they do not meet the target by being listed here).
+UNOBSERVED = {
+    f"{_T}|ReplaceBinaryOperator_Add_Sub|adapter = HTTPAdapter(pool_connections=2, pool_maxsize=self.concurrency + 1, max_retries=0)|adapter = HTTPAdapter(pool_connections=2, pool_maxsize=self.concurrency - 1, max_retries=0)":
+        "a pool smaller than the concurrency only discards connections after use (urllib3, block=False); "
+        "measured against a loopback server with 4 concurrent pages: 4 TCP connections either way.",
+}

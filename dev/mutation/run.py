@@ -38,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 
-from equivalent import EQUIVALENT  # noqa: E402
+from equivalent import EQUIVALENT, UNOBSERVED  # noqa: E402
 from targets import OPERATORS, TARGETS  # noqa: E402
 
 COPY_IGNORE = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".pytest_cache", ".ruff_cache", "dist",
@@ -243,7 +243,9 @@ def report(results: Dict[str, List[Mutant]], path: Path, elapsed: float) -> bool
         "Written by `make mutation` (dev/mutation/run.py: cosmic-ray's mutation engine, operators and guarding "
         "tests in dev/mutation/targets.py). A mutant is killed when one of the tests that execute the "
         "mutated line fails, errors or times out. Target: at least 90 % killed per module, and every "
-        "survivor explained as equivalent (dev/mutation/equivalent.py) or killed by a new test.",
+        "survivor explained as equivalent (dev/mutation/equivalent.py) or killed by a new test. Survivors marked "NOT "
+        "KILLED" are not equivalent: no test could observe them yet (the reason is given); they count against the "
+        "target.",
         "",
         "| module | mutants | killed | survived | of which explained equivalent | kill rate | target met |",
         "|---|---:|---:|---:|---:|---:|---|",
@@ -270,7 +272,8 @@ def report(results: Dict[str, List[Mutant]], path: Path, elapsed: float) -> bool
             lines += ["None.", ""]
             continue
         for m in sorted(surv, key=lambda m: m.line):
-            reason = EQUIVALENT.get(m.key, "NOT EXPLAINED: needs a test")
+            reason = EQUIVALENT.get(m.key) or (f"NOT KILLED: {UNOBSERVED[m.key]}" if m.key in UNOBSERVED
+                                               else "NOT EXPLAINED: needs a test")
             lines.append(f"- line {m.line}, {m.operator} ({m.outcome}): `{m.before.strip()}` -> "
                          f"`{m.after.strip()}`  \n  {reason}")
         lines.append("")
