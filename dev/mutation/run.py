@@ -243,8 +243,8 @@ def report(results: Dict[str, List[Mutant]], path: Path, elapsed: float) -> bool
         "Written by `make mutation` (dev/mutation/run.py: cosmic-ray's mutation engine, operators and guarding "
         "tests in dev/mutation/targets.py). A mutant is killed when one of the tests that execute the "
         "mutated line fails, errors or times out. Target: at least 90 % killed per module, and every "
-        "survivor explained as equivalent (dev/mutation/equivalent.py) or killed by a new test. Survivors marked "NOT "
-        "KILLED" are not equivalent: no test could observe them yet (the reason is given); they count against the "
+        "survivor explained as equivalent (dev/mutation/equivalent.py) or killed by a new test. Survivors marked 'NOT "
+        "KILLED' are not equivalent: no test could observe them yet (the reason is given); they count against the "
         "target.",
         "",
         "| module | mutants | killed | survived | of which explained equivalent | kill rate | target met |",
