@@ -473,3 +473,49 @@ def test_a_download_does_not_evict_the_api_connection(server, tmp_path):
         c.download_file(storage.url + "/f", str(tmp_path / "f"))
         c.ping()
     assert len(api.requests) == 2 and api.recorder.connections == 1
+
+
+def test_debug_log_has_status_size_and_duration_never_the_key(server, caplog):
+    import logging
+    import re
+
+    s = server(lambda *a: (200, JSON, b'"pong"'))
+    with caplog.at_level(logging.DEBUG, logger="pixxel_qgis.client"):
+        tr.Transport(KEY, s.url).request("GET", "/ping")
+    lines = [r.getMessage() for r in caplog.records if "/ping" in r.getMessage()]
+    m = re.search(r"GET /ping -> 200 \((\d+) bytes, ([\d.]+) s\)", lines[0])
+    assert m and int(m.group(1)) == 6 and 0 <= float(m.group(2)) < 10, lines
+    assert all(KEY not in r.getMessage() for r in caplog.records)
+
+
+def test_a_body_that_trickles_in_past_twice_the_timeout_is_a_timeout():
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Drip(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *a):
+            pass
+
+        def do_GET(self):
+            body = b'"' + b"x" * 20 + b'"'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for i in range(len(body)):  # every byte well within the read timeout, the whole far beyond it
+                self.wfile.write(body[i:i + 1])
+                self.wfile.flush()
+                time.sleep(0.05)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Drip)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        t = tr.Transport(KEY, f"http://127.0.0.1:{httpd.server_address[1]}", timeout=0.25, max_retries=0)
+        with pytest.raises(PixxelTimeoutError, match="took longer than 0.5 s"):
+            t.request("GET", "/x", op="read slowly")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

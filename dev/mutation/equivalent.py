@@ -10,7 +10,12 @@ _T = "client/transport.py"
 _A = "core/aoi_shape.py"
 _N = "core/connection.py"
 
+_MARKER = ("cosmic-ray turns the keyword-only marker `*` into the positional-only marker `/`: the parameters "
+           "before it become positional-only, those after it positional-or-keyword. Every caller passes them "
+           "in a way both signatures accept (where one does not, that mutant is killed).")
+
 EQUIVALENT = {
+    **{f"{m}|ReplaceBinaryOperator_Mul_Div|*,|/,": _MARKER for m in (_P, _C, _T)},
     # ---------------------------------------------------------------- client/pagination.py
     f"{_P}|NumberReplacer|if first.limit and 0 < first.limit < page_size:|if first.limit and -1 < first.limit < page_size:":
         "first.limit is truthy here, so a non-zero int: -1 < limit and 0 < limit agree.",
@@ -36,6 +41,12 @@ EQUIVALENT = {
         "status 400 never gets here: it is turned into RequestValidationError a few lines above.",
     f"{_T}|ReplaceComparisonOperator_LtE_Lt|if left <= 0:|if left < 0:":
         "left == 0 exactly: one extra sleep(0) and the next pass returns; nothing observable.",
+    f"{_T}|ReplaceComparisonOperator_LtE_Lt|if not timeout or timeout <= 0:|if not timeout or timeout < 0:":
+        "timeout == 0 is already refused by `not timeout`.",
+    f"{_T}|ReplaceComparisonOperator_Gt_GtE|if attempt > self.max_retries or elapsed + wait > self.retry_budget_s:|if attempt > self.max_retries or elapsed + wait >= self.retry_budget_s:":
+        "differs only when a measured float time plus a random backoff equals the budget exactly.",
+    f"{_T}|ReplaceComparisonOperator_Gt_GtE|if time.monotonic() > deadline:|if time.monotonic() >= deadline:":
+        "differs only when the clock reads the deadline exactly (float equality).",
 }
 
 
