@@ -519,3 +519,77 @@ def test_a_body_that_trickles_in_past_twice_the_timeout_is_a_timeout():
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def _raw_server(handler_fn):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class H(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *a):
+            pass
+
+        def do_GET(self):
+            handler_fn(self)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+def test_a_stalled_download_is_a_timeout(tmp_path):
+    def stall(h):
+        h.send_response(200)
+        h.send_header("Content-Length", "100")
+        h.end_headers()
+        h.wfile.write(b"x" * 10)
+        h.wfile.flush()
+        time.sleep(1.0)
+
+    httpd, url = _raw_server(stall)
+    try:
+        with PixxelClient(KEY, base_url="https://api.example.test", timeout=0.2) as c:
+            with pytest.raises(PixxelTimeoutError, match="the download stalled"):
+                c.download_file(url + "/f", str(tmp_path / "f"))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_download_follows_storage_redirects_without_the_key(server, tmp_path):
+    final = server(lambda *a: (200, {"Content-Type": "application/octet-stream"}, b"final-bytes"))
+    first = server(lambda *a: (302, {"Location": final.url + "/real"}, b""))
+    with PixxelClient(KEY, base_url="https://api.example.test") as c:
+        assert c.download_file(first.url + "/signed", str(tmp_path / "f")) == len(b"final-bytes")
+    assert (tmp_path / "f").read_bytes() == b"final-bytes"
+    assert all(KEY not in str(r.headers) for r in first.requests + final.requests)
+
+
+def test_a_compressed_download_error_body_is_read(server, tmp_path):
+    import gzip
+
+    body = gzip.compress(json.dumps({"error": {"message": "link expired"}}).encode())
+    s = server(lambda *a: (403, {"Content-Type": "application/json", "Content-Encoding": "gzip"}, body))
+    with PixxelClient(KEY, base_url="https://api.example.test") as c:
+        with pytest.raises(AuthError) as info:
+            c.download_file(s.url + "/f", str(tmp_path / "f"))
+    assert info.value.server_message == "link expired"
+
+
+def test_unreadable_os_proxy_settings_leave_proxies_to_requests(monkeypatch):
+    def broken():
+        raise OSError("registry unreadable")
+
+    monkeypatch.setattr(tr, "getproxies", broken)
+    assert tr._environment_proxies() is True
+    monkeypatch.setattr(tr, "getproxies", lambda: {})
+    assert tr._environment_proxies() is False
+
+
+def test_transport_verifies_tls_by_default(monkeypatch):
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    assert tr.Transport(KEY, "https://api.example.test").session.verify is True
