@@ -462,3 +462,120 @@ def test_a_redirected_create_is_not_followed():
     finally:
         server.close()
     assert "/v0/moved" not in [r.path for r in server.requests], "a create must not follow a redirect"
+
+
+# ----------------------------------------------------------------------------------------------- documented defaults
+
+
+def test_documented_defaults():
+    with PixxelClient(KEY) as c:
+        t = c.transport
+        assert (t.timeout, t.retry_budget_s, t.concurrency) == (30.0, 60.0, 4)
+        assert (t.max_retries, t.backoff_base_s, t.backoff_max_s) == (6, 0.5, 20.0)
+        assert (c.create_attempts, c.create_lookups) == (3, 4)
+    t = __import__("pixxel_qgis.client.transport", fromlist=["Transport"]).Transport(KEY)
+    assert (t.timeout, t.retry_budget_s, t.concurrency, t.max_retries) == (30.0, 60.0, 4, 6)
+    assert (t.backoff_base_s, t.backoff_max_s, t.max_body_bytes) == (0.5, 20.0, 256 * 1024 * 1024)
+
+
+@pytest.mark.parametrize("attempts", [0, 1])
+def test_one_create_attempt_means_one_post(api, attempts):
+    a = api(lambda n: (503, JSON, b"{}"))
+    with a.client(create_attempts=attempts, create_lookups=attempts) as c, pytest.raises(ServerError):
+        c.create_aoi(body())
+    assert a.posts == 1 and [k for k, _ in a.events].count("GET") == 1
+
+
+def test_an_invalid_id_is_shown_cut_to_60_characters():
+    with PixxelClient(KEY, base_url="http://127.0.0.1:9", **FAST) as c:
+        with pytest.raises(RequestValidationError) as info:
+            c.get_aoi("b" * 100 + "\n")
+    assert repr("b" * 60 + "…") in str(info.value)
+
+
+def test_lookup_errors_are_tried_again(api_key):
+    """While recovering a lost create, a lookup that fails (5xx, 429, timeout) is tried again, not fatal."""
+    state = {"gets": 0}
+
+    def handle(method, path, q, headers, raw):
+        if method == "POST":
+            return 503, JSON, b"{}"
+        state["gets"] += 1
+        if state["gets"] == 1:
+            return 500, JSON, b"{}"
+        if state["gets"] == 2:
+            return 429, {**JSON, "Retry-After": "100"}, b"{}"
+        if state["gets"] == 3:
+            time.sleep(0.6)
+            return empty_list()
+        return 200, JSON, json.dumps({"aois": [{"aoi_id": "L", "name": "n", "status": "started"}],
+                                      "pagination": {"total": 1, "offset": 0, "limit": 100}}).encode()
+
+    server = Server(handle)
+    try:
+        with PixxelClient(api_key, base_url=server.url, timeout=0.3, retry_budget_s=1.0, max_retries=0,
+                          backoff_base_s=0.001, backoff_max_s=0.002, create_attempts=1, create_lookups=4) as c:
+            assert c.create_aoi(body()).aoi_id == "L"
+    finally:
+        server.close()
+    assert state["gets"] == 4
+
+
+# ----------------------------------------------------------------------------------------------- search and listings
+
+
+def search_server(pages):
+    """POST /v0/search answers pages[i] for the i-th request (the last repeats)."""
+    calls = []
+
+    def handle(method, path, q, headers, raw):
+        calls.append(json.loads(raw).get("next_token"))
+        items, token = pages[min(len(calls), len(pages)) - 1]
+        return 200, JSON, json.dumps({"items": {i: {"id": i} for i in items}, "next_token": token}).encode()
+
+    return Server(handle), calls
+
+
+def search_query():
+    from pixxel_qgis.client import SatelliteRef, SearchQuery
+
+    return SearchQuery(start_date="2020-01-01T00:00:00Z", end_date="2021-01-01T00:00:00Z", geometry=BLR,
+                       satellites=[SatelliteRef(collection_id="pixxel-td2-l2a", satellite_id=TD2)])
+
+
+@pytest.mark.parametrize("pages,ids,requests", [
+    ([(["a", "b"], None)], ["a", "b"], 1),  # no next token: done
+    ([(["a"], "t1"), ([], "t2")], ["a"], 2),  # an empty page ends it even with a token
+    ([(["a"], "t1"), (["b"], "t1")], ["a", "b"], 2),  # a repeated token ends it
+    ([(["a", "b"], "t1"), (["b", "c", "d"], None)], ["a", "b", "c", "d"], 2),  # duplicates skipped, not the rest
+])
+def test_iter_search_follows_tokens_and_stops(pages, ids, requests):
+    server, calls = search_server(pages)
+    try:
+        with PixxelClient(KEY, base_url=server.url, **FAST) as c:
+            got = [i.id for i in c.iter_search(search_query())]
+    finally:
+        server.close()
+    assert got == ids and len(calls) == requests, (got, calls)
+    assert calls[0] is None and all(t is not None for t in calls[1:])
+
+
+@pytest.mark.parametrize("with_pagination,requests", [(True, 2), (False, 3)])
+def test_all_aois_uses_the_total_when_there_is_one(with_pagination, requests):
+    server, queries = pager([{"aoi_id": f"a{i}", "name": f"A{i}"} for i in range(4)], "aois", total=with_pagination)
+    try:
+        with PixxelClient(KEY, base_url=server.url, **FAST) as c:
+            got = c.all_aois(page_size=2)
+    finally:
+        server.close()
+    assert [a.aoi_id for a in got] == ["a0", "a1", "a2", "a3"] and len(queries) == requests
+
+
+def test_a_schema_break_in_an_aoi_is_a_format_error_naming_the_field():
+    server = Server(lambda m, p, q, h, b: (200, JSON, b'{"aoi_id": ["not", "a", "string"], "name": "n"}'))
+    try:
+        with PixxelClient(KEY, base_url=server.url, **FAST) as c, pytest.raises(ResponseFormatError) as info:
+            c.get_aoi("X")
+    finally:
+        server.close()
+    assert info.value.field == "aoi_id"
