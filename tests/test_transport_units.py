@@ -319,12 +319,27 @@ def test_redirect_loop_is_a_format_error(server):
     assert len(s.requests) == 6  # the request and 5 redirects (max_redirects)
 
 
-@pytest.mark.parametrize("body", [b"", b"   \n", b"{", b"\xff\xfe\x00"])
-def test_empty_or_broken_bodies_are_format_errors(server, body):
+@pytest.mark.parametrize("body,what", [(b"", "was empty"), (b"   \n", "was empty"), (b"{", "not valid JSON at position 1"),
+                                      (b"\xff\xfe\x00", "not valid JSON")])
+def test_empty_or_broken_bodies_are_format_errors(server, body, what):
     s = server(lambda *a: (200, JSON, body))
     with pytest.raises(ResponseFormatError) as info:
         tr.Transport(KEY, s.url).request("GET", "/x", op="read it")
-    assert "Could not read it" in str(info.value)
+    assert "Could not read it" in str(info.value) and what in str(info.value)
+
+
+def test_a_get_that_timed_out_once_is_retried(server):
+    calls = []
+
+    def handle(*a):
+        calls.append(1)
+        if len(calls) == 1:
+            time.sleep(0.6)
+        return 200, JSON, b'"second time"'
+
+    s = server(handle)
+    t = tr.Transport(KEY, s.url, timeout=0.3, backoff_base_s=0.001, backoff_max_s=0.001, retry_budget_s=5)
+    assert t.request("GET", "/x") == "second time" and len(calls) == 2
 
 
 def test_declared_and_streamed_body_limits(server):
@@ -391,6 +406,7 @@ def test_download_writes_the_file_reports_progress_and_checks_status(server, tmp
         assert c.download_file(s.url + "/f", str(tmp_path / "f"), progress=lambda d, t: seen.append((d, t))) == len(data)
         assert (tmp_path / "f").read_bytes() == data
         assert seen[-1] == (len(data), len(data)) and len(seen) >= 3
+        assert all(t == len(data) for _, t in seen) and seen[0][0] < len(data), "progress must use Content-Length"
         with pytest.raises(NotFoundError):
             c.download_file(s.url + "/missing", str(tmp_path / "g"))
         assert not (tmp_path / "g").exists()

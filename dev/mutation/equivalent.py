@@ -47,6 +47,9 @@ EQUIVALENT = {
         "differs only when a measured float time plus a random backoff equals the budget exactly.",
     f"{_T}|ReplaceComparisonOperator_Gt_GtE|if time.monotonic() > deadline:|if time.monotonic() >= deadline:":
         "differs only when the clock reads the deadline exactly (float equality).",
+    f"{_T}|ReplaceAndWithOr|if self.__key and self.__key in text:|if self.__key or self.__key in text:":
+        "the key is never empty (the constructor refuses it), so both forms are true exactly when the key is in "
+        "the text; replacing an absent key would change nothing anyway.",
 }
 
 
