@@ -204,14 +204,11 @@ def test_wait_for_aoi_returns_the_last_status_at_the_deadline():
     server, calls = aoi_server(["running"])
     try:
         with PixxelClient(KEY, base_url=server.url, **FAST) as c:
-            started = time.monotonic()
             aoi = c.wait_for_aoi("X", poll_s=0.05, max_wait_s=0.3)
-            took = time.monotonic() - started
     finally:
         server.close()
     assert aoi.status.value == "running"
     assert 2 <= len(calls) <= 8, "polling stopped before the deadline or went past it"
-    assert took < 3
 
 
 # ----------------------------------------------------------------------------------------------- IDs
