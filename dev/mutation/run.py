@@ -108,6 +108,14 @@ def generate(module: str) -> List[Mutant]:
     return mutants
 
 
+def _ordinal_key(taken: Dict[str, dict], key: str) -> str:
+    """`key#n` for the first n not yet in `taken`: identical mutants (same line text) told apart by rank."""
+    n = 0
+    while f"{key}#{n}" in taken:
+        n += 1
+    return f"{key}#{n}"
+
+
 def _statement_lines(source: str) -> Dict[int, int]:
     """line -> first line of the innermost statement spanning it (a signature or a continuation line maps to
     the line coverage reports for it)."""
@@ -320,7 +328,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     previous: Dict[str, dict] = {}
     if results_path.exists():
         for row in json.loads(results_path.read_text()):
-            previous[f"{row['key']}|{row['occurrence']}"] = row
+            previous[_ordinal_key(previous, row["key"])] = row
 
     started = time.monotonic()
     base = Path(tempfile.mkdtemp(prefix="pixxel-mutation-"))
@@ -335,8 +343,12 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"{module}: {len(mutants)} mutants; recording per-test coverage...", flush=True)
             cov = baseline(workers[0], module, spec["tests"], spec["qgis"])
             todo = []
+            seen_keys: Dict[str, dict] = {}
             for m in mutants:
-                prev = previous.get(f"{m.key}|{m.occurrence}")
+                # matched by its text and rank among identical mutants, not by its position in the file: an
+                # edit elsewhere in the module keeps the earlier outcomes of the mutants it did not touch
+                prev = previous.get(_ordinal_key(seen_keys, m.key))
+                seen_keys[_ordinal_key(seen_keys, m.key)] = {}
                 if args.only_survivors and prev and prev["outcome"] in ("killed", "timeout"):
                     m.outcome, m.killed_by = prev["outcome"], prev.get("killed_by", "")
                 else:
