@@ -8,7 +8,7 @@ export QT_QPA_PLATFORM ?= offscreen
 SYSPY := /usr/bin/python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all qgis venv test demo package lint bench simulator screenshot clean
+.PHONY: all qgis venv test demo package lint bench simulator screenshot translations clean
 
 all: test
 
@@ -44,6 +44,18 @@ demo: venv
 
 package: venv
 	$(PY) scripts/package.py --out dist
+
+# i18n/pixxel_qgis_<lang>.ts from every tr() in ui/, plugin.py and processing_provider/ (pylupdate5, one
+# context), then the .qm files QGIS loads (lrelease). Debian's Qt tools are installed on first use.
+I18N_APT := pyqt5-dev-tools qttools5-dev-tools
+translations: venv
+	@missing=$$(for p in $(I18N_APT); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing from Debian: $$missing ..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	$(PY) scripts/translations.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -60,7 +60,7 @@ def _module_version(module) -> str:
         from importlib import metadata
 
         return metadata.version(module.__name__)
-    except Exception:
+    except Exception:  # noqa: BLE001 - no metadata or a broken one: the version is unknown
         return ""
 
 
@@ -76,9 +76,9 @@ def preload_shapely() -> None:
     flags = sys.getdlopenflags()
     sys.setdlopenflags(flags | os.RTLD_DEEPBIND)
     try:
-        import shapely  # noqa: F401
+        import shapely
         import shapely.geometry  # noqa: F401
-    except Exception:  # reported by missing_dependencies(), never raised from here
+    except Exception:  # noqa: BLE001 - reported by missing_dependencies(), never raised from here
         pass
     finally:
         sys.setdlopenflags(flags)
@@ -94,7 +94,7 @@ def _probe(name: str, need_version: bool) -> tuple[bool, str]:
         return True, _module_version(module) if need_version else ""
     try:
         spec = importlib.util.find_spec(name)
-    except Exception:  # e.g. a broken parent package or a module without a spec
+    except Exception:  # noqa: BLE001 - e.g. a broken parent package or a module without a spec
         return False, ""
     if spec is None:
         return False, ""
@@ -121,7 +121,7 @@ def _installed_version(name: str, spec) -> str:
         from importlib import metadata
 
         return metadata.version(name)
-    except Exception:  # no metadata (e.g. a vendored copy): the version is unknown, not too old
+    except Exception:  # noqa: BLE001 - no metadata (e.g. a vendored copy): the version is unknown, not too old
         return ""
 
 
@@ -146,7 +146,7 @@ def missing_dependencies(
         else:
             try:
                 module = import_module(req.module)
-            except Exception:  # ImportError, but also a broken install raising anything else
+            except Exception:  # noqa: BLE001 - ImportError, but also a broken install raising anything else
                 missing.append(Missing(req))
                 continue
             version = _module_version(module) if req.min_major is not None else ""
@@ -200,7 +200,7 @@ def _externally_managed() -> bool:
     try:
         stdlib = sysconfig.get_path("stdlib")
         return bool(stdlib) and os.path.isfile(os.path.join(stdlib, "EXTERNALLY-MANAGED"))
-    except Exception:
+    except Exception:  # noqa: BLE001 - an unreadable stdlib path: not externally managed
         return False
 
 

@@ -12,21 +12,49 @@ import os
 import sys
 import traceback
 
-from qgis.core import Qgis, QgsApplication, QgsMessageLog
+from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsSettings
 from qgis.gui import QgsDockWidget
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import QCoreApplication, QLocale, Qt, QTranslator
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QLabel
 
 from . import deps
+from .core.settings import KEY_QGIS_LOCALE, KEY_QGIS_LOCALE_OVERRIDE, LOG_TAG
+from .i18n import tr
 
 PLUGIN_NAME = "Pixxel"
 MENU_NAME = "&Pixxel"
 TOOLBAR_OBJECT_NAME = "PixxelToolbar"
 ACTION_OBJECT_NAME = "PixxelAction"
 DOCK_OBJECT_NAME = "PixxelDockWidget"
-LOG_TAG = "Pixxel"
 PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
+I18N_DIR = os.path.join(PLUGIN_DIR, "i18n")
+
+
+def qgis_language() -> str:
+    """The language of QGIS's interface, e.g. "fr": Settings > Options > General > Override System Locale
+    (``locale/userLocale`` when ``locale/overrideFlag`` is set), else the system's locale."""
+    settings = QgsSettings()
+    name = ""
+    if settings.value(KEY_QGIS_LOCALE_OVERRIDE, False, type=bool):
+        name = settings.value(KEY_QGIS_LOCALE, "", type=str)
+    return (name or QLocale.system().name() or "en")[:2].lower()
+
+
+def install_translator(language: str | None = None) -> QTranslator | None:
+    """Load i18n/pixxel_qgis_<language>.qm into the application; None when there is no such translation
+    (English, the source language, needs none). The caller removes it again (``remove_translator``)."""
+    path = os.path.join(I18N_DIR, f"pixxel_qgis_{language or qgis_language()}.qm")
+    translator = QTranslator()
+    if not os.path.isfile(path) or not translator.load(path):
+        return None
+    QCoreApplication.installTranslator(translator)
+    return translator
+
+
+def remove_translator(translator: QTranslator | None) -> None:
+    if translator is not None:
+        QCoreApplication.removeTranslator(translator)
 
 
 class _MissingDependenciesDock(QgsDockWidget):
@@ -57,6 +85,7 @@ class PixxelPlugin:
         self.missing: list = []
         self.missing_text = ""
         self._connections: list = []  # (signal, slot) pairs made by this plugin, undone by unload()
+        self.translator = install_translator()  # before anything makes a widget or an algorithm
 
     # ------------------------------------------------------------------ QGIS entry points
     def initProcessing(self):  # noqa: N802 (name fixed by QGIS; also called by qgis_process)
@@ -70,8 +99,8 @@ class PixxelPlugin:
         self.action = QAction(QIcon(os.path.join(PLUGIN_DIR, "icon.svg")), PLUGIN_NAME, main_window)
         self.action.setObjectName(ACTION_OBJECT_NAME)
         self.action.setCheckable(True)
-        self.action.setToolTip("Show or hide the Pixxel panel")
-        self.action.setStatusTip("Show or hide the Pixxel panel")
+        self.action.setToolTip(tr("Show or hide the Pixxel panel"))
+        self.action.setStatusTip(tr("Show or hide the Pixxel panel"))
         self._connect(self.action.toggled, self._on_action_toggled)
 
         self.toolbar = self.iface.addToolBar(PLUGIN_NAME)
@@ -93,8 +122,8 @@ class PixxelPlugin:
             dock, self.dock = self.dock, None
             try:
                 dock.shutdown()
-            except Exception:
-                self._log_exception("Pixxel panel shutdown failed")
+            except Exception:  # noqa: BLE001 - unload must finish whatever the dock does
+                self._log_exception(tr("Pixxel panel shutdown failed"))
             self.iface.removeDockWidget(dock)
             dock.hide()
             dock.setParent(None)
@@ -112,6 +141,8 @@ class PixxelPlugin:
                 main_window.removeToolBar(toolbar)
             toolbar.setParent(None)
             toolbar.deleteLater()
+        remove_translator(self.translator)
+        self.translator = None
         self._let_qgis_forget_all_modules()
 
     # ------------------------------------------------------------------ dock
@@ -133,11 +164,11 @@ class PixxelPlugin:
         if checked and self.dock is None:
             try:
                 self.dock = self._create_dock()
-            except Exception:
-                self._log_exception("Could not open the Pixxel panel")
+            except Exception:  # noqa: BLE001 - a broken panel must not break QGIS: logged, shown
+                self._log_exception(tr("Could not open the Pixxel panel"))
                 self.iface.messageBar().pushMessage(
                     PLUGIN_NAME,
-                    "Could not open the Pixxel panel; see the Pixxel tab of the message log.",
+                    tr("Could not open the Pixxel panel; see the Pixxel tab of the message log."),
                     level=Qgis.Critical,
                     duration=0,
                 )
@@ -161,8 +192,8 @@ class PixxelPlugin:
             if importlib.util.find_spec(f"{__package__}.processing_provider") is None:
                 return
             from .processing_provider import provider as provider_module
-        except Exception:
-            self._log_exception("The Pixxel Processing provider could not be imported")
+        except Exception:  # noqa: BLE001 - a broken provider must not stop the plugin loading: logged
+            self._log_exception(tr("The Pixxel Processing provider could not be imported"))
             return
         provider = provider_module.PixxelProvider()
         if QgsApplication.processingRegistry().addProvider(provider):
@@ -201,7 +232,7 @@ class PixxelPlugin:
             if tracked is not None:
                 prefix = __package__ + "."
                 tracked.update(name for name in list(sys.modules) if name.startswith(prefix))
-        except Exception:  # private QGIS API: never let it break unloading
+        except Exception:  # noqa: BLE001 - private QGIS API: never let it break unloading
             pass
 
     @staticmethod

@@ -2,7 +2,7 @@
 
 In a fresh interpreter (``--case``): a memory polygon layer in EPSG:32643 gets 100 overlapping, slightly
 jagged rings of 10,000 vertices each (about 1,000,000 vertices), all selected (not timed). Timed:
-``core.geometry.selected_polygons_to_aoi(layer, "merge")``, the function the panel's "Use selection"
+``core.aoi.geometry.selected_polygons_to_aoi(layer, "merge")``, the function the panel's "Use selection"
 calls (read + transform to EPSG:4326 in QGIS, then shapely repair/merge/vertex cap/orient), split into
 its two halves (``layer_polygons_wgs84`` and ``aoi_shape.prepare_aoi``) in a second run.
 """
@@ -16,7 +16,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import Row, emit, fmt_s, mb, proc_status_kb, qgis_app, reset_peak_rss, run_case  # noqa: E402
+from common import Row, emit, fmt_s, mb, proc_status_kb, qgis_app, reset_peak_rss, run_case
 
 FEATURES = 100
 VERTICES_PER_FEATURE = 10_000
@@ -49,7 +49,7 @@ def build_layer():
 
 def case_main(argv) -> None:
     qgis_app()
-    from pixxel_qgis.core import aoi_shape, geometry
+    from pixxel_qgis.core.aoi import aoi_shape, geometry
 
     layer = build_layer()
     vertices = sum(f.geometry().constGet().nCoordinates() for f in layer.getFeatures())

@@ -7,7 +7,7 @@ written as one GeoJSON FeatureCollection (properties = every non-geometry key of
 Each measurement runs in a fresh interpreter (``--case``), after QGIS is initialised and the input bytes
 are read into memory:
 
-* ours: ``json.loads`` of every page's bytes + ``core.layers.build_asset_layer`` (JSON dicts -> typed
+* ours: ``json.loads`` of every page's bytes + ``core.assets.layers.build_asset_layer`` (JSON dicts -> typed
   attributes + WKB -> QgsFeature -> memory layer with all 19 fields);
 * OGR: ``QgsVectorLayer(path, "ref", "ogr")`` (GDAL's GeoJSON driver parses the file) + a memory layer
   with the same fields + ``addFeatures(list(getFeatures()))`` (every attribute and geometry materialised).
@@ -29,7 +29,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import (  # noqa: E402
+from common import (
     Row,
     SimProcess,
     client_for,
@@ -76,7 +76,7 @@ def make_inputs(n: int, folder: str) -> dict:
 
 
 def _case_ours(folder: str, repeats: int) -> dict:
-    from pixxel_qgis.core.layers import build_asset_layer
+    from pixxel_qgis.core.assets.layers import build_asset_layer
 
     blobs = []
     for p in sorted(glob.glob(os.path.join(folder, "page_*.json"))):

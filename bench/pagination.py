@@ -31,7 +31,7 @@ from urllib.parse import parse_qs, urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import TEST_API_KEY, Row, SimProcess, client_for, create_ready_aoi, fmt_s, verdict  # noqa: E402
+from common import TEST_API_KEY, Row, SimProcess, client_for, create_ready_aoi, fmt_s, verdict
 
 TARGET = 1.3
 ASSETS = 10_000
@@ -70,7 +70,7 @@ def serve(folder: str, latency: float) -> None:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             q = parse_qs(urlsplit(self.path).query)
             offset = int(q.get("offset", ["0"])[0])
             body = pages.get(offset) or json.dumps(

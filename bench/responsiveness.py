@@ -19,18 +19,18 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import Row, SimProcess, aoi_create, client_for, emit, fmt_s, qgis_app, run_case, verdict  # noqa: E402
+from common import Row, SimProcess, aoi_create, client_for, emit, fmt_s, qgis_app, run_case, verdict
 
 TARGET_MS = 50.0
 ASSETS = 10_000
 TICK_MS = 5
 
 
-def case_main(argv) -> None:  # noqa: C901 - one linear scenario
+def case_main(argv) -> None:
     app = qgis_app()
     from headless_iface import HeadlessIface
-    from pixxel_qgis.core import layers
-    from pixxel_qgis.core.tasks import CreateAoiTask, LoadAssetsTask, PollAoiTask, TaskKeeper
+    from pixxel_qgis.core.assets import layers
+    from pixxel_qgis.core.tasks.tasks import CreateAoiTask, LoadAssetsTask, PollAoiTask, TaskKeeper
     from pixxel_qgis.ui.dock import PixxelDockWidget
     from qgis.core import QgsProject
     from qgis.gui import QgsLayerTreeMapCanvasBridge

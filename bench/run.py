@@ -18,7 +18,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import Row  # noqa: E402
+from common import Row
 
 MODULES = ("layer_build", "pagination", "responsiveness", "geometry", "startup")
 
@@ -27,7 +27,7 @@ NOTES = """\
 
 - **Asset layer build** (`bench/layer_build.py`): N assets served by the simulator are fetched once and
   stored as the page JSON bytes and as one GeoJSON FeatureCollection (not timed). In a fresh process per
-  case, *ours* = `json.loads` of every page + `core.layers.build_asset_layer` (typed attributes, WKB,
+  case, *ours* = `json.loads` of every page + `core.assets.layers.build_asset_layer` (typed attributes, WKB,
   memory layer with all 19 fields); *OGR* = `QgsVectorLayer(geojson, "ogr")` + a memory layer with the
   same fields filled by `addFeatures(list(getFeatures()))` (every attribute and geometry materialised).
   Ratio = ours / OGR. Peak = VmHWM - VmRSS at the start of the timed part (kernel peak counter reset),
@@ -43,7 +43,7 @@ NOTES = """\
   5 ms QTimer heartbeat on the main thread; stall = longest gap - 5 ms, located by phase (the phases of
   `LoadAssetsTask.run` are marked from the worker thread).
 - **Geometry** (`bench/geometry.py`): 100 selected, overlapping, jagged polygons of 10,000 vertices each
-  (1M vertices) in EPSG:32643 -> `core.geometry.selected_polygons_to_aoi(layer, "merge")`; time, peak
+  (1M vertices) in EPSG:32643 -> `core.aoi.geometry.selected_polygons_to_aoi(layer, "merge")`; time, peak
   memory and the vertex count of the AOI that would be sent.
 - **Start-up** (`bench/startup.py`): in a fresh process, QgsApplication + headless iface (baseline), then
   `import pixxel_qgis.plugin` + `PixxelPlugin(iface).initGui()` (added time); `sys.modules` diff lists the

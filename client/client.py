@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Union
 from urllib.parse import quote
 
 from pydantic import ValidationError
 
+from .defaults import DEFAULT_BASE_URL
 from .errors import (
     ConflictError,
     PixxelConnectionError,
@@ -39,7 +39,7 @@ from .models import (
     format_error,
 )
 from .pagination import MAX_PAGES, PageResult, iter_offset_pages
-from .transport import DEFAULT_BASE_URL, Transport
+from .transport import Transport
 
 log = logging.getLogger("pixxel_qgis.client")
 
@@ -386,15 +386,13 @@ class PixxelClient:
         cancelled: Cancelled = None,
         on_status: Optional[Callable[[AOI], None]] = None,
     ) -> AOI:
-        """Poll get_aoi until the status is final (success, failed, partial_success) or max_wait_s passes."""
-        end = time.monotonic() + max_wait_s
-        while True:
-            aoi = self.get_aoi(aoi_id, cancelled=cancelled)
-            if on_status:
-                on_status(aoi)
-            if aoi.status.is_final or time.monotonic() + poll_s > end:
-                return aoi
-            self._t._wait(poll_s, cancelled)
+        """Poll get_aoi every ``poll_s`` until the status is final (success, failed, partial_success) or
+        ``max_wait_s`` passes (then the last answer); :func:`client.polling.poll_aoi` with a fixed delay and
+        no retry of temporary errors."""
+        from .polling import poll_aoi
+
+        return poll_aoi(self, aoi_id, cancelled=cancelled, on_update=on_status, initial_delay=poll_s, factor=1.0,
+                        max_delay=poll_s, max_transient=0, timeout_s=max_wait_s, return_on_timeout=True)
 
     # ------------------------------------------------------------------ assets
 

@@ -238,7 +238,11 @@ class AOIStatus(_LenientEnum):
 
     @property
     def is_final(self) -> bool:
-        return self in (AOIStatus.SUCCESS, AOIStatus.FAILED, AOIStatus.PARTIAL_SUCCESS)
+        return self in FINAL_AOI_STATUSES
+
+
+#: The statuses an AOI keeps once processing has ended (str-enum members: ``"success" in`` works too).
+FINAL_AOI_STATUSES = frozenset({AOIStatus.SUCCESS, AOIStatus.FAILED, AOIStatus.PARTIAL_SUCCESS})
 
 
 class AssetStatus(_LenientEnum):
@@ -735,6 +739,7 @@ class SearchPage(_ReadModel):
 
 
 __all__ = [
+    "FINAL_AOI_STATUSES",
     "AOI",
     "AOICreate",
     "AOIPage",

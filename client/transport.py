@@ -31,6 +31,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase
 
+from .defaults import DEFAULT_BASE_URL
 from .errors import (
     AuthError,
     CancelledError,
@@ -49,7 +50,6 @@ from .errors import (
 
 log = logging.getLogger("pixxel_qgis.client")
 
-DEFAULT_BASE_URL = "https://api.pixxel.space"
 USER_AGENT = "pixxel-qgis-client/1.0"
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_BODY_BYTES = 256 * 1024 * 1024
@@ -152,7 +152,7 @@ class _KeyGuardSession(requests.Session):
 
     key_auth: Optional[_ApiKeyAuth] = None
 
-    def rebuild_auth(self, prepared_request, response):  # noqa: D401 (requests hook)
+    def rebuild_auth(self, prepared_request, response):
         prepared_request.headers.pop("Authorization", None)
         if self.key_auth is not None:
             self.key_auth(prepared_request)
@@ -351,13 +351,7 @@ class Transport:
         return random.uniform(cap / 2, cap)
 
     def _wait(self, seconds: float, cancelled: Optional[Callable[[], bool]]) -> None:
-        end = time.monotonic() + seconds
-        while True:
-            _check_cancel(cancelled)
-            left = end - time.monotonic()
-            if left <= 0:
-                return
-            self._sleep(min(left, 0.1))
+        wait_or_cancel(seconds, cancelled, self._sleep)
 
     def _once(self, method, path, params, json_body, op, ok, follow) -> Any:
         url = self.url(path)
@@ -596,6 +590,19 @@ def cancel_scope(cancelled: Optional[Callable[[], bool]]) -> Iterator[None]:
 def current_cancel() -> Optional[Callable[[], bool]]:
     """The ``cancelled`` callback of the innermost :func:`cancel_scope` of this thread, if any."""
     return getattr(_scope, "cancelled", None)
+
+
+def wait_or_cancel(seconds: float, cancelled: Optional[Callable[[], bool]],
+                   sleep: Callable[[float], None] = time.sleep) -> None:
+    """Sleep ``seconds`` in slices of at most 0.1 s; raises CancelledError as soon as ``cancelled()`` (or the
+    thread's :func:`cancel_scope`) says so."""
+    end = time.monotonic() + seconds
+    while True:
+        _check_cancel(cancelled)
+        left = end - time.monotonic()
+        if left <= 0:
+            return
+        sleep(min(left, 0.1))
 
 
 def _check_cancel(cancelled: Optional[Callable[[], bool]]) -> None:

@@ -13,9 +13,8 @@ from typing import Optional
 
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
 
-DEFAULT_BASE_URL = "https://api.pixxel.space"
-KEY_BASE_URL = "pixxel/base_url"
-KEY_AUTHCFG = "pixxel/authcfg"
+from .settings import KEY_AUTHCFG, KEY_BASE_URL
+
 AUTH_METHOD = "Basic"
 AUTH_CONFIG_NAME = "Pixxel API key"
 AUTH_USERNAME = "pixxel-api-key"
@@ -36,17 +35,25 @@ class Connection:
         return bool(self.api_key)
 
 
+def default_base_url() -> str:
+    """client.defaults.DEFAULT_BASE_URL, imported on use: the Processing provider imports this module at QGIS
+    start, which must not import the client package (``make bench``, Start-up)."""
+    from ..client.defaults import DEFAULT_BASE_URL
+
+    return DEFAULT_BASE_URL
+
+
 def normalize_base_url(url: str) -> str:
     url = (url or "").strip().rstrip("/")
     if not url:
-        return DEFAULT_BASE_URL
+        return default_base_url()
     if "://" not in url:
         url = "https://" + url
     return url
 
 
 def stored_base_url() -> str:
-    return normalize_base_url(QgsSettings().value(KEY_BASE_URL, DEFAULT_BASE_URL, type=str))
+    return normalize_base_url(QgsSettings().value(KEY_BASE_URL, "", type=str))
 
 
 def stored_authcfg() -> Optional[str]:

@@ -1,6 +1,6 @@
 """What both Pixxel algorithms share: connection parameters, connection resolution, error translation,
-the input layer + selection for the panel's geometry step (core.geometry.selected_polygons_to_aoi), and
-AOI creation/polling through the Processing feedback (core.tasks.CreateAoiTask / PollAoiTask's own code).
+the input layer + selection for the panel's geometry step (core.aoi.geometry.selected_polygons_to_aoi), and
+the callables that run client.polling's create-then-poll through the Processing feedback.
 
 Connection (resolved in ``prepareAlgorithm``, which QGIS runs on the main thread, so a master-password
 prompt never comes from a worker thread):
@@ -26,39 +26,43 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
+    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingParameterAuthConfig,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterString,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core import connection
+from ..i18n import tr
 
-# The client (requests, pydantic), core.aoi_shape (shapely, numpy) and core.tasks (which imports the
-# client's transport) are imported on first use, not here: the provider is registered at QGIS start.
+# The client (requests, pydantic) and core.aoi.aoi_shape (shapely, numpy) are imported on first use, not here: the provider is registered at QGIS start.
 
 BASE_URL = "BASE_URL"
 AUTHCFG = "AUTHCFG"
 ENV_API_KEY = "PIXXEL_API_KEY"
 ENV_BASE_URL = "PIXXEL_BASE_URL"
-WGS84 = "EPSG:4326"
 
-#: PollAoiTask keyword arguments (tests shorten the delays, as the panel's poll_options).
-POLL_OPTIONS: Dict[str, Any] = {"initial_delay": 1.0, "factor": 1.5, "max_delay": 10.0, "max_transient": 5}
+#: extra client.polling.poll_aoi keywords (empty: its defaults; tests shorten the delays)
+POLL_OPTIONS: Dict[str, Any] = {}
 
-NO_KEY_MESSAGE = (
-    "No Pixxel API key is available. Save your key in the Pixxel panel (Connection section), or choose "
-    "an authentication configuration holding it in the 'Authentication' parameter, or (qgis_process, "
-    f"scripts) set the {ENV_API_KEY} environment variable."
-)
 
-CONNECTION_HELP = (
-    "<h3>Connection</h3><p>By default the algorithm uses the connection saved in the Pixxel panel (base URL "
-    "and API key). Under <i>Advanced parameters</i> you can override the <b>Base URL</b> and choose an "
-    "<b>Authentication</b> configuration whose password is the API key (the panel saves its key as the "
-    "configuration “Pixxel API key”). With qgis_process the key can also come from the "
-    f"<code>{ENV_API_KEY}</code> environment variable and the URL from <code>{ENV_BASE_URL}</code>. "
-    "The key itself is never a parameter value, so it never appears in the log, the history or a model.</p>"
-)
+
+def no_key_message() -> str:
+    return tr("No Pixxel API key is available. Save your key in the Pixxel panel (Connection tab), or choose "
+              "an authentication configuration holding it in the 'Authentication' parameter, or (qgis_process, "
+              "scripts) set the {env} environment variable.").format(env=ENV_API_KEY)
+
+
+def connection_help() -> str:
+    """The part of both algorithms' help about the connection."""
+    return tr("<h3>Connection</h3><p>By default the algorithm uses the connection saved in the Pixxel panel "
+              "(base URL and API key). Under <i>Advanced parameters</i> you can override the <b>Base URL</b> and "
+              "choose an <b>Authentication</b> configuration whose password is the API key (the panel saves its "
+              "key as the configuration “Pixxel API key”). With qgis_process the key can also come from the "
+              "<code>{env_key}</code> environment variable and the URL from <code>{env_url}</code>. The key "
+              "itself is never a parameter value, so it never appears in the log, the history or a model.</p>"
+              ).format(env_key=ENV_API_KEY, env_url=ENV_BASE_URL)
 
 
 # --------------------------------------------------------------------------------------------- errors
@@ -69,40 +73,30 @@ def processing_error(exc: BaseException) -> QgsProcessingException:
     return QgsProcessingException(str(exc))
 
 
-def _user_errors() -> tuple:
+def user_errors() -> tuple:
+    """The exceptions whose text is meant for the user (client, geometry, connection), as an except tuple."""
     from ..client.errors import PixxelError
-    from ..core.aoi_shape import GeometryRefused
+    from ..core.aoi.aoi_shape import GeometryRefused
 
     return (PixxelError, GeometryRefused, connection.ConnectionSetupError)
-
-
-def __getattr__(name: str):  # PEP 562: USER_ERRORS, _InlineCreate, _InlinePoll are made on first use
-    if name == "USER_ERRORS":
-        value = _user_errors()
-    elif name in ("_InlineCreate", "_InlinePoll"):
-        value = _inline_task_classes()[name]
-    else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    globals()[name] = value
-    return value
 
 
 # --------------------------------------------------------------------------------------------- connection
 
 
 def connection_parameters() -> List[QgsProcessingParameterDefinition]:
-    base = QgsProcessingParameterString(BASE_URL, "Base URL (empty: the URL saved in the Pixxel panel)",
+    base = QgsProcessingParameterString(BASE_URL, tr("Base URL (empty: the URL saved in the Pixxel panel)"),
                                         optional=True)
     base.setHelp(
-        "The Pixxel API address, e.g. https://api.pixxel.space. Empty: the PIXXEL_BASE_URL environment "
-        "variable, else the URL saved in the Pixxel panel."
+        tr("The Pixxel API address, e.g. https://api.pixxel.space. Empty: the PIXXEL_BASE_URL environment "
+           "variable, else the URL saved in the Pixxel panel.")
     )
-    auth = QgsProcessingParameterAuthConfig(AUTHCFG, "Authentication (empty: the key saved in the Pixxel panel)",
+    auth = QgsProcessingParameterAuthConfig(AUTHCFG, tr("Authentication (empty: the key saved in the Pixxel panel)"),
                                             optional=True)
     auth.setHelp(
-        "An authentication configuration whose password is your Pixxel API key (method Basic; the panel "
-        "stores its key as “Pixxel API key”). Empty: the PIXXEL_API_KEY environment variable, else the key "
-        "saved in the Pixxel panel."
+        tr("An authentication configuration whose password is your Pixxel API key (method Basic; the panel "
+           "stores its key as “Pixxel API key”). Empty: the PIXXEL_API_KEY environment variable, else the "
+           "key saved in the Pixxel panel.")
     )
     for p in (base, auth):
         p.setFlags(p.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
@@ -117,14 +111,14 @@ def key_from_authcfg(authcfg: str) -> str:
         raise processing_error(exc) from None
     if key is None:
         raise QgsProcessingException(
-            f"The authentication configuration “{authcfg}” does not exist. Choose another one in the "
-            "'Authentication' parameter, or leave it empty to use the key saved in the Pixxel panel."
+            tr("The authentication configuration “{authcfg}” does not exist. Choose another one in the "
+               "'Authentication' parameter, or leave it empty to use the key saved in the Pixxel panel.").format(authcfg=authcfg)
         )
     if not key:
         raise QgsProcessingException(
-            f"The authentication configuration “{authcfg}” has no password. Store the "
-            "Pixxel API key as its password (method Basic), or leave 'Authentication' empty to use the key "
-            "saved in the Pixxel panel."
+            tr("The authentication configuration “{authcfg}” has no password. Store the Pixxel API key as its "
+               "password (method Basic), or leave 'Authentication' empty to use the key saved in the Pixxel "
+               "panel.").format(authcfg=authcfg)
         )
     return key
 
@@ -135,21 +129,62 @@ def resolve_connection(base_url: str = "", authcfg: str = "") -> Tuple[connectio
     authcfg = (authcfg or "").strip()
     try:
         if authcfg:
-            key, source = key_from_authcfg(authcfg), f"the authentication configuration {authcfg}"
+            key, source = key_from_authcfg(authcfg), tr("the authentication configuration {authcfg}").format(authcfg=authcfg)
         elif os.environ.get(ENV_API_KEY, "").strip():
-            key, source = os.environ[ENV_API_KEY].strip(), f"the {ENV_API_KEY} environment variable"
+            key, source = os.environ[ENV_API_KEY].strip(), tr("the {env_api_key} environment variable").format(env_api_key=ENV_API_KEY)
         else:
-            key, source = connection.load_connection(with_key=True).api_key, "the key saved in the Pixxel panel"
+            key, source = connection.load_connection(with_key=True).api_key, tr("the key saved in the Pixxel panel")
         url = connection.normalize_base_url(base_url) if base_url else connection.stored_base_url()
     except connection.ConnectionSetupError as exc:
         raise processing_error(exc) from None
     if not key:
-        raise QgsProcessingException(NO_KEY_MESSAGE)
+        raise QgsProcessingException(no_key_message())
     return connection.Connection(url, key, authcfg or None), source
 
 
+class LayerStyler(QgsProcessingLayerPostProcessorInterface):
+    """Styles an output layer QGIS loads when the algorithm ends, with a core.assets.layer_style function."""
+
+    def __init__(self, style: str):
+        super().__init__()
+        self.style = style  # e.g. "apply_asset_style"
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (name fixed by QGIS)
+        from ..core.assets import layer_style
+
+        getattr(layer_style, self.style)(layer)
+
+
 class PixxelAlgorithm(QgsProcessingAlgorithm):
-    """Base: the connection parameters, connection resolution on the main thread, the client."""
+    """Base: what QGIS asks every algorithm (from the class attributes below), the connection parameters,
+    connection resolution on the main thread, the client, the style of the loaded output."""
+
+    #: the algorithm id (``pixxel:<ALG_ID>``), its title and help (QT_TRANSLATE_NOOP: translated when shown), tags
+    ALG_ID = ""
+    TITLE = ""
+    HELP = ""
+    TAGS: Tuple[str, ...] = ()
+    #: the core.assets.layer_style function for the output layer QGIS loads at the end
+    STYLE = ""
+    _styler = None  # the post-processor must outlive processAlgorithm
+
+    def name(self):
+        return self.ALG_ID
+
+    def displayName(self):  # noqa: N802 (name fixed by QGIS)
+        return tr(self.TITLE)
+
+    def tags(self):
+        return list(self.TAGS)
+
+    def shortHelpString(self):  # noqa: N802 (name fixed by QGIS)
+        return tr(self.HELP) + connection_help()
+
+    def style_when_loaded(self, context, dest_id) -> None:
+        """Give the output layer ``dest_id`` the panel's style when QGIS loads it."""
+        if context.willLoadLayerOnCompletion(dest_id):
+            type(self)._styler = LayerStyler(self.STYLE)
+            context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(type(self)._styler)
 
     def __init__(self):
         super().__init__()
@@ -176,7 +211,7 @@ class PixxelAlgorithm(QgsProcessingAlgorithm):
         try:
             self._connection, self._connection_source = resolve_connection(base_url, authcfg)
             self.prepare_inputs(parameters, context, feedback)
-        except _user_errors() as exc:
+        except user_errors() as exc:
             self._prepare_error = str(exc)
         except QgsProcessingException as exc:
             self._prepare_error = exc.args[0] if exc.args else str(exc)
@@ -203,18 +238,20 @@ class PixxelAlgorithm(QgsProcessingAlgorithm):
         self.check_prepared()
         conn = self._connection
         if conn is None:  # pragma: no cover - prepareAlgorithm always runs first
-            raise QgsProcessingException(NO_KEY_MESSAGE)
-        feedback.pushInfo(f"Pixxel API: {conn.base_url} (key from {self._connection_source}).")
+            raise QgsProcessingException(no_key_message())
+        feedback.pushInfo(tr("Pixxel API: {base_url} (key from {connection_source}).").format(base_url=conn.base_url, connection_source=self._connection_source))
         try:
             return connection.make_client(conn)
-        except _user_errors() as exc:
+        except user_errors() as exc:
             raise processing_error(exc) from None
 
 
 # --------------------------------------------------------------------------------------------- geometry
 
 MODES = ("merge", "hull", "per_feature")
-MODE_LABELS = ("Merge into one polygon", "Convex hull", "One AOI per feature")
+MODE_LABELS = (QT_TRANSLATE_NOOP("PixxelQgis", "Merge into one polygon"),
+               QT_TRANSLATE_NOOP("PixxelQgis", "Convex hull"),
+               QT_TRANSLATE_NOOP("PixxelQgis", "One AOI per feature"))
 
 
 def input_layer_and_selection(alg, parameters, name, context):
@@ -232,10 +269,10 @@ def input_layer_and_selection(alg, parameters, name, context):
 
 
 def aoi_shapes(layer, selected_only: bool, mode: str) -> list:
-    """The panel's geometry step, unchanged: core.geometry.selected_polygons_to_aoi (layer checks,
-    reprojection to EPSG:4326, curves, Z/M, then core.aoi_shape.prepare_aoi). Raises GeometryRefused.
+    """The panel's geometry step, unchanged: core.aoi.geometry.selected_polygons_to_aoi (layer checks,
+    reprojection to EPSG:4326, curves, Z/M, then core.aoi.aoi_shape.prepare_aoi). Raises GeometryRefused.
     Main thread only (it reads the layer and its selection): called from prepareAlgorithm."""
-    from ..core import geometry
+    from ..core.aoi import geometry
 
     return geometry.selected_polygons_to_aoi(layer, mode=mode, selected_only=selected_only)
 
@@ -249,7 +286,8 @@ def check_uuid(value: str, what: str, where: str) -> str:
         return str(uuid.UUID(value))
     except ValueError:
         raise QgsProcessingException(
-            f"“{value}” is not a valid {what} id (a UUID such as ce5dcc14-8291-4b0c-a278-8c05ec426d22). {where}"
+            tr("“{value}” is not a valid {what} id (a UUID such as ce5dcc14-8291-4b0c-a278-8c05ec426d22). "
+               "{where}").format(value=value, what=what, where=where)
         ) from None
 
 
@@ -257,61 +295,24 @@ def split_ids(text: str) -> List[str]:
     return [p.strip() for p in (text or "").replace("\n", ",").replace(";", ",").split(",") if p.strip()]
 
 
-# --------------------------------------------------------------------------------------------- tasks in Processing
+# --------------------------------------------------------------------------------------------- polling in Processing
 
 
-class _FeedbackMixin:
-    """Runs a core.tasks task's ``work()`` inline: cancel and progress go through the Processing feedback."""
+def poll_callbacks(feedback, progress_range: Tuple[float, float] = (0.0, 100.0),
+                   on_update: Optional[Callable[[Any], None]] = None) -> Dict[str, Any]:
+    """client.polling's callables for an algorithm: cancel, progress (scaled into ``progress_range``) and
+    status texts go through the Processing ``feedback``; ``on_update(aoi)`` gets each answer as well."""
+    from ..client.polling import status_text
 
-    def _bind(self, feedback, progress_range: Tuple[float, float] = (0.0, 100.0)):
-        self._feedback = feedback
-        self._range = progress_range
+    lo, hi = progress_range
 
-    def isCanceled(self):  # noqa: N802 (QgsTask API shadowed on purpose)
-        return self._feedback.isCanceled()
+    def progress(percent: float) -> None:
+        feedback.setProgress(lo + (hi - lo) * percent / 100.0)
 
-    def setProgress(self, progress):  # noqa: N802
-        lo, hi = self._range
-        self._feedback.setProgress(lo + (hi - lo) * max(0.0, min(100.0, float(progress))) / 100.0)
-
-
-def _inline_task_classes() -> dict:
-    from ..core.tasks import CreateAoiTask, PollAoiTask
-
-    class _InlineCreate(_FeedbackMixin, CreateAoiTask):
-        pass
-
-    class _InlinePoll(_FeedbackMixin, PollAoiTask):
-        pass
-
-    return {"_InlineCreate": _InlineCreate, "_InlinePoll": _InlinePoll}
-
-
-def create_aoi(client, payload, feedback):
-    """core.tasks.CreateAoiTask's work (name check, duplicate-safe create) in the algorithm's thread."""
-    task = __getattr__("_InlineCreate")(client, payload)
-    task._bind(feedback)
-    return task.work()
-
-
-def wait_for_aoi(client, aoi, feedback, progress_range: Tuple[float, float] = (0.0, 100.0),
-                 timeout_s: Optional[float] = None, on_update: Optional[Callable[[Any], None]] = None):
-    """Poll until success/failed/partial_success with core.tasks.PollAoiTask's backoff and transient
-    retries; progress and cancel through ``feedback``. Raises CancelledError when cancelled."""
-    from ..core.tasks import status_text
-
-    if status_text(aoi.status) in ("success", "failed", "partial_success"):
-        return aoi
-    name = aoi.name or aoi.aoi_id
-    task = __getattr__("_InlinePoll")(client, aoi.aoi_id, name, timeout_s=timeout_s, **POLL_OPTIONS)
-    task._bind(feedback, progress_range)
-
-    def update(a):
-        feedback.setProgressText(f"“{a.name or name}”: {status_text(a.status)}, {int(a.progress or 0)}%")
+    def update(aoi) -> None:
+        feedback.setProgressText(tr("“{name}”: {status}, {progress}%").format(name=aoi.name or aoi.aoi_id, status=status_text(aoi.status), progress=int(aoi.progress or 0)))
         if on_update is not None:
-            on_update(a)
+            on_update(aoi)
 
-    task.aoiUpdated.connect(update)
-    task.statusMessage.connect(feedback.pushInfo)
-    return task.work()
-
+    return {"cancelled": feedback.isCanceled, "progress": progress, "on_update": update,
+            "on_retry": feedback.pushInfo}

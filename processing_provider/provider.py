@@ -7,19 +7,21 @@ import os
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from ..i18n import tr
+
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ICON_PATH = os.path.join(PLUGIN_DIR, "icon.svg")
 
 
 class PixxelProvider(QgsProcessingProvider):
-    def id(self) -> str:  # noqa: A003 (name fixed by QGIS)
+    def id(self) -> str:
         return "pixxel"
 
     def name(self) -> str:
         return "Pixxel"
 
     def longName(self) -> str:  # noqa: N802 (name fixed by QGIS)
-        return "Pixxel hyperspectral imagery (AOIs and assets)"
+        return tr("Pixxel hyperspectral imagery (AOIs and assets)")
 
     def icon(self) -> QIcon:
         return QIcon(ICON_PATH)

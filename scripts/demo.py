@@ -193,16 +193,16 @@ def step_connect(ctx: Demo) -> str:
     if not (am.masterPasswordIsSet() or am.setMasterPassword(DEMO_MASTER_PASSWORD, True)):
         raise DemoError("could not unlock the temporary profile's authentication database")
     dock = ctx.plugin.dock
-    dock.base_url_edit.setText(ctx.sim.url)
-    dock.api_key_edit.setText(DEMO_KEY)
-    dock.save_button.click()
+    dock.connection.base_url_edit.setText(ctx.sim.url)
+    dock.connection.api_key_edit.setText(DEMO_KEY)
+    dock.connection.save_button.click()
     _dock_idle(ctx, 30, "projects, satellites and AOIs")
-    dock.test_button.click()
+    dock.connection.test_button.click()
     _dock_idle(ctx, 30, "the connection test")
-    if dock.project_combo.count() == 0 or dock.satellite_combo.count() == 0:
+    if dock.aoi_form.project_combo.count() == 0 or dock.aoi_form.satellite_combo.count() == 0:
         raise DemoError(f"the lists stayed empty: {_problems(ctx)}")
-    return (f"{dock.connection_status.text()} {dock.project_combo.count()} projects, "
-            f"{dock.satellite_combo.count()} satellite collections, {dock.aoi_table.rowCount()} existing AOIs")
+    return (f"{dock.connection.connection_status.text()} {dock.aoi_form.project_combo.count()} projects, "
+            f"{dock.aoi_form.satellite_combo.count()} satellite collections, {dock.aois.aoi_table.rowCount()} existing AOIs")
 
 
 def step_select_polygons(ctx: Demo) -> str:
@@ -220,62 +220,62 @@ def step_select_polygons(ctx: Demo) -> str:
     layer.selectAll()
     ctx.fields_layer = layer
     dock = ctx.plugin.dock
-    dock.use_selection_button.click()
-    if not dock.shapes:
-        raise DemoError(f"no AOI geometry: {dock.geometry_info.text()}")
-    return dock.geometry_info.text() + (f" ({dock.geometry_notes.text()})" if dock.geometry_notes.text() else "")
+    dock.aoi_geometry.use_selection_button.click()
+    if not dock.aoi_geometry.shapes:
+        raise DemoError(f"no AOI geometry: {dock.aoi_geometry.geometry_info.text()}")
+    return dock.aoi_geometry.geometry_info.text() + (f" ({dock.aoi_geometry.geometry_notes.text()})" if dock.aoi_geometry.geometry_notes.text() else "")
 
 
 def step_fill_form(ctx: Demo) -> str:
     """fill the form and search images within the AOI"""
     dock = ctx.plugin.dock
-    dock.name_edit.setText(DEMO_AOI)
-    dock.description_edit.setText("Three fields north of Bengaluru, made by make demo")
-    dock.check_name()
-    dock.project_combo.setCurrentIndex(0)
-    for i in range(dock.satellite_combo.count()):
-        if "TD1" in dock.satellite_combo.itemText(i):
-            dock.satellite_combo.setCurrentIndex(i)
+    dock.aoi_form.name_edit.setText(DEMO_AOI)
+    dock.aoi_form.description_edit.setText("Three fields north of Bengaluru, made by make demo")
+    dock.aoi_form.check_name()
+    dock.aoi_form.project_combo.setCurrentIndex(0)
+    for i in range(dock.aoi_form.satellite_combo.count()):
+        if "TD1" in dock.aoi_form.satellite_combo.itemText(i):
+            dock.aoi_form.satellite_combo.setCurrentIndex(i)
             break
-    dock.search_button.click()
+    dock.images.search_button.click()
     _dock_idle(ctx, 30, "the image search")
-    rows = dock.item_table.rowCount()
+    rows = dock.images.item_table.rowCount()
     if rows == 0:
-        raise DemoError(f"the search found nothing: {dock.search_status.text()} {_problems(ctx)}")
-    sel = dock.item_table.selectionModel()
+        raise DemoError(f"the search found nothing: {dock.images.search_status.text()} {_problems(ctx)}")
+    sel = dock.images.item_table.selectionModel()
     for row in range(min(3, rows)):
-        sel.select(dock.item_table.model().index(row, 0), sel.Select | sel.Rows)
-    return f"{dock.search_status.text()} {len(dock.item_table.selected_ids())} selected; {dock.name_status.text()}"
+        sel.select(dock.images.item_table.model().index(row, 0), sel.Select | sel.Rows)
+    return f"{dock.images.search_status.text()} {len(dock.images.item_table.selected_ids())} selected; {dock.aoi_form.name_status.text()}"
 
 
 def step_create_aoi(ctx: Demo) -> str:
     """create the AOI, poll it, load its assets"""
     dock = ctx.plugin.dock
-    dock.gpkg_folder = str(ctx.workdir / "gpkg")
+    dock.flow.output.gpkg_folder = str(ctx.workdir / "gpkg")
     ctx.panel_progress = []
-    dock.progress_bar.valueChanged.connect(ctx.panel_progress.append)
-    dock.create_button.click()
-    _wait(lambda: not dock.create_button.isEnabled(), 5, "the create flow to start")
-    _wait(lambda: dock.create_button.isEnabled() and not dock.tasks.tasks, 90, "create, poll and assets")
+    dock.flow.progress_bar.valueChanged.connect(ctx.panel_progress.append)
+    dock.flow.create_button.click()
+    _wait(lambda: not dock.flow.create_button.isEnabled(), 5, "the create flow to start")
+    _wait(lambda: dock.flow.create_button.isEnabled() and not dock.tasks.tasks, 90, "create, poll and assets")
     if not dock.last_result:
-        raise DemoError(f"no assets loaded: {dock.create_status.text()} {_problems(ctx)}")
+        raise DemoError(f"no assets loaded: {dock.flow.create_status.text()} {_problems(ctx)}")
     res = dock.last_result
     ctx.report["aoi"] = f"{res['aoi'].name} ({res['aoi'].aoi_id}), status {res['aoi'].status.value}"
     ctx.report["assets"] = res["count"]
-    return f"{dock.create_status.text()} progress seen: {sorted(set(ctx.panel_progress))}"
+    return f"{dock.flow.create_status.text()} progress seen: {sorted(set(ctx.panel_progress))}"
 
 
 def step_reload_existing(ctx: Demo) -> str:
     """load an existing AOI again from the list"""
     dock = ctx.plugin.dock
-    dock.refresh_aois_button.click()
+    dock.aois.refresh_aois_button.click()
     _dock_idle(ctx, 30, "the AOI list")
-    for row in range(dock.aoi_table.rowCount()):
-        if dock.aoi_table.item(row, 0).text() != DEMO_AOI and dock.aoi_table.item(row, 1).text() == "success":
-            dock.aoi_table.selectRow(row)
-            dock.load_aoi_button.click()
+    for row in range(dock.aois.aoi_table.rowCount()):
+        if dock.aois.aoi_table.item(row, 0).text() != DEMO_AOI and dock.aois.aoi_table.item(row, 1).text() == "success":
+            dock.aois.aoi_table.selectRow(row)
+            dock.aois.load_aoi_button.click()
             _dock_idle(ctx, 60, "the existing AOI's assets")
-            return dock.existing_status.text()
+            return dock.aois.existing_status.text()
     return "no other finished AOI to load"
 
 
@@ -288,7 +288,9 @@ def step_render_map(ctx: Demo) -> str:
     res = ctx.plugin.dock.last_result
     project = QgsProject.instance()
     group_layers = [n.layer() for n in res["group"].findLayers()]
-    layers = [lyr for lyr in group_layers if lyr.customProperty("pixxel/role") == "boundary"]
+    from pixxel_qgis.core.settings import ROLE_PROPERTY
+
+    layers = [lyr for lyr in group_layers if lyr.customProperty(ROLE_PROPERTY) == "boundary"]
     layers += [ctx.fields_layer] + [lyr for lyr in group_layers if lyr not in layers]
     settings = QgsMapSettings()
     settings.setLayers(layers)
@@ -312,7 +314,7 @@ def step_render_map(ctx: Demo) -> str:
 
 def step_write_gpkg(ctx: Demo) -> str:
     """write the layers to pixxel_demo.gpkg"""
-    from pixxel_qgis.core import layers as player
+    from pixxel_qgis.core.assets import layers as player
 
     res = ctx.plugin.dock.last_result
     path = ctx.out / "pixxel_demo.gpkg"
@@ -327,16 +329,20 @@ def step_panel_png(ctx: Demo) -> str:
     """save a picture of the panel"""
     dock = ctx.plugin.dock
     dock.setFloating(True)
-    dock.resize(460, 1400)
-    dock.widget().widget().adjustSize()
+    dock.resize(300, 900)  # the width the panel is made for
     from qgis.core import QgsApplication
 
-    QgsApplication.processEvents()
-    path = ctx.out / "panel.png"
-    content = dock.widget().widget()  # the whole scroll area content, not only what fits
-    if not content.grab().save(str(path)):
-        raise DemoError(f"could not write {path}")
-    return str(path)
+    paths = []
+    for i in range(dock.tabs.count()):  # one picture per tab: panel.png (Connection), panel-2.png, ...
+        dock.tabs.setCurrentIndex(i)
+        for _ in range(10):  # let the layouts settle at the new width (several posted layout requests)
+            QgsApplication.processEvents()
+            time.sleep(0.02)
+        path = ctx.out / ("panel.png" if i == 0 else f"panel-{i + 1}.png")
+        if not dock.grab().save(str(path)):
+            raise DemoError(f"could not write {path}")
+        paths.append(path.name)
+    return f"{ctx.out}: {', '.join(paths)}"
 
 
 def step_stop_simulator(ctx: Demo) -> str:

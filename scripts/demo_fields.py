@@ -9,6 +9,15 @@ FIELDS = {
 
 
 def fields_layer(names=tuple(FIELDS)):
+    boxes = []
+    for name in names:
+        cx, cy, w, h = FIELDS[name]
+        boxes.append([(cx - w, cy - h), (cx + w, cy - h), (cx + w, cy + h), (cx - w, cy + h)])
+    return utm_polygon_layer(boxes, "Fields (UTM 43N)", names)
+
+
+def utm_polygon_layer(rings, layer_name="fields", names=None):
+    """A memory polygon layer in UTM 43N with one feature per ring given in lon/lat (also used by the tests)."""
     from qgis.core import (
         QgsCoordinateReferenceSystem,
         QgsCoordinateTransform,
@@ -19,16 +28,14 @@ def fields_layer(names=tuple(FIELDS)):
         QgsVectorLayer,
     )
 
-    layer = QgsVectorLayer("Polygon?crs=EPSG:32643&field=name:string", "Fields (UTM 43N)", "memory")
+    layer = QgsVectorLayer("Polygon?crs=EPSG:32643&field=name:string", layer_name, "memory")
     tr = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), layer.crs(), QgsProject.instance())
     feats = []
-    for name in names:
-        cx, cy, w, h = FIELDS[name]
-        g = QgsGeometry.fromPolygonXY([[QgsPointXY(cx - w, cy - h), QgsPointXY(cx + w, cy - h),
-                                        QgsPointXY(cx + w, cy + h), QgsPointXY(cx - w, cy + h)]])
+    for i, ring in enumerate(rings):
+        g = QgsGeometry.fromPolygonXY([[QgsPointXY(x, y) for x, y in ring]])
         g.transform(tr)
         f = QgsFeature(layer.fields())
-        f.setAttributes([name])
+        f.setAttributes([names[i] if names else f"f{i}"])
         f.setGeometry(g)
         feats.append(f)
     layer.dataProvider().addFeatures(feats)

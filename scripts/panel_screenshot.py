@@ -121,11 +121,11 @@ def inside_qgis() -> None:
         dock = plugin.dock
         from qgis.PyQt.QtCore import Qt
 
-        iface.mainWindow().resizeDocks([dock], [520], Qt.Horizontal)
+        iface.mainWindow().resizeDocks([dock], [300], Qt.Horizontal)  # the width the panel is made for
         idle = lambda: not dock.tasks.tasks  # noqa: E731
-        dock.base_url_edit.setText(sim.url)
-        dock.api_key_edit.setText("demo-key")
-        dock.save_button.click()
+        dock.connection.base_url_edit.setText(sim.url)
+        dock.connection.api_key_edit.setText("demo-key")
+        dock.connection.save_button.click()
         _wait(idle, 30)
 
         sys.path.insert(0, str(ROOT / "scripts"))
@@ -135,20 +135,21 @@ def inside_qgis() -> None:
         QgsProject.instance().addMapLayer(layer)
         iface.setActiveLayer(layer)
         layer.selectAll()
-        dock.use_selection_button.click()
-        dock.name_edit.setText("Fields north of Bengaluru")
-        dock.description_edit.setText("Made for the README screenshot")
-        for i in range(dock.satellite_combo.count()):
-            if "TD1" in dock.satellite_combo.itemText(i):
-                dock.satellite_combo.setCurrentIndex(i)
-        dock.search_button.click()
+        dock.aoi_geometry.use_selection_button.click()
+        dock.aoi_form.name_edit.setText("Fields north of Bengaluru")
+        dock.aoi_form.description_edit.setText("Made for the README screenshot")
+        for i in range(dock.aoi_form.satellite_combo.count()):
+            if "TD1" in dock.aoi_form.satellite_combo.itemText(i):
+                dock.aoi_form.satellite_combo.setCurrentIndex(i)
+        dock.images.search_button.click()
         _wait(idle, 30)
-        sel = dock.item_table.selectionModel()
-        for row in range(min(2, dock.item_table.rowCount())):
-            sel.select(dock.item_table.model().index(row, 0), sel.Select | sel.Rows)
-        dock.gpkg_folder = tempfile.mkdtemp(prefix="pixxel-shot-gpkg-")
-        dock.create_button.click()
-        _wait(lambda: dock.create_button.isEnabled() and idle(), 60)
+        sel = dock.images.item_table.selectionModel()
+        for row in range(min(2, dock.images.item_table.rowCount())):
+            sel.select(dock.images.item_table.model().index(row, 0), sel.Select | sel.Rows)
+        dock.flow.output.gpkg_folder = tempfile.mkdtemp(prefix="pixxel-shot-gpkg-")
+        dock.flow.create_button.click()
+        _wait(lambda: dock.flow.create_button.isEnabled() and idle(), 60)
+        dock.show_section(dock.flow)  # the Create tab: the flow's outcome
         _wait(lambda: False, 1.5)  # let the canvas render
         out.parent.mkdir(parents=True, exist_ok=True)
         screen = QgsApplication.primaryScreen()

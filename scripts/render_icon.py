@@ -9,9 +9,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from qgis.PyQt.QtCore import Qt  # noqa: E402
-from qgis.PyQt.QtGui import QGuiApplication, QImage, QPainter  # noqa: E402
-from qgis.PyQt.QtSvg import QSvgRenderer  # noqa: E402
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QGuiApplication, QImage, QPainter
+from qgis.PyQt.QtSvg import QSvgRenderer
 
 ROOT = Path(__file__).resolve().parent.parent
 

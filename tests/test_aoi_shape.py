@@ -8,7 +8,7 @@ import pytest
 import shapely
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from pixxel_qgis.core.aoi_shape import (
+from pixxel_qgis.core.aoi.aoi_shape import (
     COORD_DECIMALS,
     MAX_VERTICES,
     MIN_AREA_M2,

@@ -1,4 +1,4 @@
-"""core.aoi_shape details (issue 16: each test kills mutants of core/aoi_shape.py that survived the other
+"""core.aoi.aoi_shape details (issue 16: each test kills mutants of core/aoi/aoi_shape.py that survived the other
 tests): the numbers in user messages (areas, lengths, widths, hole counts, spans, area change), the geodesic
 perimeter behind the sliver check, and the exact thresholds."""
 
@@ -9,8 +9,8 @@ import re
 
 import pytest
 import shapely
-from pixxel_qgis.core import aoi_shape as A
-from pixxel_qgis.core.aoi_shape import GeometryRefused, prepare_aoi
+from pixxel_qgis.core.aoi import aoi_shape as A
+from pixxel_qgis.core.aoi.aoi_shape import GeometryRefused, prepare_aoi
 from shapely.geometry import Polygon, box
 
 

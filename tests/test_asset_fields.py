@@ -4,7 +4,7 @@ import json
 import math
 
 import pytest
-from pixxel_qgis.core.asset_fields import (
+from pixxel_qgis.core.assets.asset_fields import (
     AOI_FIELDS,
     ASSET_FIELDS,
     AssetRowConverter,

@@ -4,7 +4,7 @@ import math
 
 import pytest
 import shapely
-from pixxel_qgis.core.asset_geometry import geojson_to_wkb, ring_is_usable
+from pixxel_qgis.core.assets.asset_geometry import geojson_to_wkb, ring_is_usable
 from pixxel_qgis.tests.asset_samples import DOCS_EXAMPLE_ASSET, square
 
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from pixxel_qgis.client.defaults import DEFAULT_BASE_URL
 from pixxel_qgis.core import connection
 from qgis.core import QgsApplication, QgsSettings
 
@@ -24,7 +25,7 @@ def _all_settings_text() -> str:
 
 def test_defaults_without_anything_stored(clean_connection):
     conn = connection.load_connection()
-    assert conn.base_url == connection.DEFAULT_BASE_URL
+    assert conn.base_url == DEFAULT_BASE_URL
     assert conn.api_key is None
     assert not connection.has_stored_key()
 

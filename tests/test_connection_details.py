@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from pixxel_qgis.client.defaults import DEFAULT_BASE_URL
 from pixxel_qgis.core import connection
 from pixxel_qgis.tests.conftest import TEST_MASTER_PASSWORD
 from qgis.core import QgsApplication, QgsSettings
@@ -49,7 +50,7 @@ def test_clearing_the_key_removes_the_auth_config(clean_connection):
 def test_a_stale_auth_config_id_is_replaced(clean_connection):
     QgsSettings().setValue(connection.KEY_AUTHCFG, "gone123")
     assert not connection.has_stored_key()
-    assert connection.load_connection() == connection.Connection(connection.DEFAULT_BASE_URL, None, None)
+    assert connection.load_connection() == connection.Connection(DEFAULT_BASE_URL, None, None)
     conn = connection.save_connection("https://a.test", "fresh-key")
     assert conn.authcfg and conn.authcfg != "gone123"
     assert connection.load_connection().api_key == "fresh-key"
@@ -71,7 +72,7 @@ def test_connection_value_object():
         connection.Connection("u", "k").api_key = "other"
 
 
-@pytest.mark.parametrize("url,out", [("", connection.DEFAULT_BASE_URL), (None, connection.DEFAULT_BASE_URL),
+@pytest.mark.parametrize("url,out", [("", DEFAULT_BASE_URL), (None, DEFAULT_BASE_URL),
                                      (" h.test/ ", "https://h.test"), ("http://l:1/", "http://l:1")])
 def test_normalize_base_url(url, out):
     assert connection.normalize_base_url(url) == out

@@ -1,6 +1,6 @@
 """Fault matrix (issue 9): every API call the plugin makes × every fault the simulator can inject.
 
-Driven at the level the user meets it: the core.tasks QgsTasks the panel starts (and, for a representative
+Driven at the level the user meets it: the core.tasks.tasks QgsTasks the panel starts (and, for a representative
 subset, the real dock widget). For each (call, fault):
 - the task ends within a bounded time;
 - the outcome is success, or a user-facing message (``str()`` of a PixxelError: no traceback, no raw
@@ -25,7 +25,8 @@ from pixxel_qgis.client import (
     SatelliteRef,
     SearchQuery,
 )
-from pixxel_qgis.core import tasks
+from pixxel_qgis.core.tasks import tasks
+from pixxel_qgis.tests.helpers import wait_until
 from pixxel_simulator import BENGALURU_AOI as BLR
 from pixxel_simulator import FIRST_PROJECT_ID as PROJECT
 from pixxel_simulator import TD2_ID as TD2
@@ -76,15 +77,6 @@ EXPECTED = {
     ("create", "latency"): "done",
     ("create", "malformed_json"): "done",
 }
-
-
-def wait_until(pred, timeout, what="condition"):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return
-        QTest.qWait(10)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def query(limit=5):

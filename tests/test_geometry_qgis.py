@@ -3,8 +3,8 @@
 import math
 
 import pytest
-from pixxel_qgis.core.aoi_shape import MAX_VERTICES, GeometryRefused, NeedsChoice
-from pixxel_qgis.core.geometry import (
+from pixxel_qgis.core.aoi.aoi_shape import MAX_VERTICES, GeometryRefused, NeedsChoice
+from pixxel_qgis.core.aoi.geometry import (
     aoi_to_qgs_geometry,
     layer_polygons_wgs84,
     make_preview_rubber_band,

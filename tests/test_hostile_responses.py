@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import json
 import os
-import time
 
 import pytest
 from pixxel_qgis.client import AOI, ConfigurationError, PixxelClient
-from pixxel_qgis.core import layers, raster, tasks
+from pixxel_qgis.core.assets import layers
+from pixxel_qgis.core.imagery import raster
+from pixxel_qgis.core.tasks import tasks
+from pixxel_qgis.tests.helpers import run_task
 from pixxel_qgis.tests.loopback_server import Server
 from pixxel_simulator import key_appearances
 from qgis.core import QgsProject
@@ -66,20 +68,12 @@ def asset(i, name, path):
             "geometry": {"type": "Polygon", "coordinates": BOX}, "created_at": "2025-01-01T00:00:00Z"}
 
 
-def wait_done(task, timeout=30.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end and not task.done:
-        QTest.qWait(10)
-    assert task.done, "task did not end"
-
-
 def run_load(client, aoi, gpkg, project, page_size=100):
     out = {"done": [], "errors": [], "cancel": 0}
     task = tasks.LoadAssetsTask(client, aoi, gpkg, project, page_size=page_size,
                                 on_done=out["done"].append, on_error=out["errors"].append,
                                 on_cancel=lambda: out.__setitem__("cancel", 1))
-    tasks.TaskKeeper().start(task)
-    wait_done(task)
+    run_task(task, timeout=30.0)
     return task, out
 
 

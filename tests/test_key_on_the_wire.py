@@ -89,7 +89,7 @@ def test_redirects_off_the_api_host_never_carry_the_key(storage):
 
 
 def test_raster_streaming_never_sends_the_key(qgis_app, storage):
-    from pixxel_qgis.core import raster
+    from pixxel_qgis.core.imagery import raster
 
     with PixxelClient(KEY, base_url="https://api.pixxel.space"):  # a client with the key exists meanwhile
         try:

@@ -3,8 +3,8 @@
 import os
 
 import pytest
-from pixxel_qgis.core import layers as L
-from pixxel_qgis.core.layer_style import OPEN_RASTER_ACTION, OPEN_URL_ACTION, STATUS_COLOURS
+from pixxel_qgis.core.assets import layers as L
+from pixxel_qgis.core.assets.layer_style import OPEN_RASTER_ACTION, OPEN_URL_ACTION, STATUS_COLOURS
 from pixxel_qgis.tests.asset_samples import (
     AOI_ID,
     DOCS_EXAMPLE_ASSET,
@@ -155,7 +155,7 @@ def test_style_categories_labels_actions_and_boundary_outline(qgis_app):
     assert actions[OPEN_URL_ACTION].type() == QgsAction.OpenUrl
     assert '"path"' in actions[OPEN_URL_ACTION].command()
     assert actions[OPEN_RASTER_ACTION].type() == QgsAction.GenericPython
-    assert "pixxel_qgis.core.raster import open_feature_raster" in actions[OPEN_RASTER_ACTION].command()
+    assert "pixxel_qgis.core.imagery.raster import open_feature_raster" in actions[OPEN_RASTER_ACTION].command()
     sym = added["boundary"].renderer().symbol()
     assert sym.symbolLayer(0).brushStyle() == 0  # Qt.NoBrush: outline only
     assert group.name() == "Pixxel: AOI-Bangalore"
@@ -292,7 +292,7 @@ def test_simulator_10k_assets_to_gpkg_project_and_refresh(qgis_app, sim_factory,
 
 def test_asset_labels_stay_readable_at_aoi_scale(qgis_app):
     """240+ footprints: names only when zoomed in beyond 1:20,000, inside their footprint, never piled up."""
-    from pixxel_qgis.core.layer_style import LABEL_MIN_SCALE, apply_asset_style
+    from pixxel_qgis.core.assets.layer_style import LABEL_MIN_SCALE, apply_asset_style
 
     layer = L.build_asset_layer([make_assets(240)], "many").layer
     apply_asset_style(layer)

@@ -62,7 +62,7 @@ def test_zip_holds_nothing_but_the_plugin(built_zip):
         assert banned not in parts, banned
     assert not [n for n in names if n.endswith((".pyc", ".pyo", ".orig", ".rej", ".zip"))]
     top = {n.split("/")[1] for n in names if n.count("/") == 1}
-    assert top <= {"__init__.py", "plugin.py", "deps.py", "metadata.txt", "LICENSE", "icon.png", "icon.svg"}
+    assert top <= {"__init__.py", "plugin.py", "deps.py", "i18n.py", "metadata.txt", "LICENSE", "icon.png", "icon.svg"}
 
 
 def test_allow_list_skips_junk(tmp_path):

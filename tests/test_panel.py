@@ -2,13 +2,22 @@
 
 import time
 
-import pytest
 from pixxel_qgis.core import connection
-from pixxel_qgis.ui.dock import PixxelDockWidget
+from pixxel_qgis.tests.helpers import (
+    box_4326,
+    click,
+    connect,
+    fill_form,
+    find_group,
+    form_state,
+    messages,
+    run_create,
+    utm_polygon_layer,
+    wait_idle,
+    wait_until,
+)
 from qgis.core import (
     Qgis,
-    QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
     QgsFeature,
     QgsGeometry,
     QgsLayerTreeGroup,
@@ -16,141 +25,7 @@ from qgis.core import (
     QgsProject,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtTest import QTest
-
-FAST_CLIENT = {"timeout": 5.0, "retry_budget_s": 4.0, "backoff_base_s": 0.05, "backoff_max_s": 0.2}
-FAST_POLL = {"initial_delay": 0.1, "factor": 1.5, "max_delay": 0.3, "max_transient": 3}
-
-
-# ------------------------------------------------------------------------------------------------ helpers
-
-
-def wait_until(pred, timeout=20.0, what="condition"):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return
-        QTest.qWait(20)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def wait_idle(dock, timeout=20.0):
-    wait_until(lambda: not dock.tasks.tasks, timeout, "the panel's tasks to finish")
-
-
-def messages(iface, level):
-    return iface.messageBar().get_messages(level)
-
-
-def click(button):
-    assert button.isEnabled(), f"{button.text()} is disabled"
-    QTest.mouseClick(button, Qt.LeftButton)
-
-
-def box_4326(cx, cy, half):
-    return [(cx - half, cy - half), (cx + half, cy - half), (cx + half, cy + half), (cx - half, cy + half)]
-
-
-def utm_polygon_layer(boxes, name="fields"):
-    """A polygon layer in UTM 43N (Bengaluru), one feature per box given in lon/lat."""
-    layer = QgsVectorLayer("Polygon?crs=EPSG:32643&field=name:string", name, "memory")
-    tr = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), layer.crs(), QgsProject.instance())
-    feats = []
-    for i, pts in enumerate(boxes):
-        g = QgsGeometry.fromPolygonXY([[QgsPointXY(x, y) for x, y in pts]])
-        g.transform(tr)
-        f = QgsFeature(layer.fields())
-        f.setAttributes([f"f{i}"])
-        f.setGeometry(g)
-        feats.append(f)
-    layer.dataProvider().addFeatures(feats)
-    layer.updateExtents()
-    QgsProject.instance().addMapLayer(layer)
-    return layer
-
-
-def find_group(name_part):
-    for node in QgsProject.instance().layerTreeRoot().findGroups(True):
-        if name_part in node.name():
-            return node
-    return None
-
-
-# ------------------------------------------------------------------------------------------------ fixtures
-
-
-@pytest.fixture
-def auth(clean_connection):
-    return clean_connection
-
-
-@pytest.fixture
-def dock(qgis_iface, qgis_new_project, auth, tmp_path):
-    qgis_iface.messageBar().clear_messages()
-    d = PixxelDockWidget(qgis_iface, qgis_iface.mainWindow())
-    d.client_options = dict(FAST_CLIENT)
-    d.poll_options = dict(FAST_POLL)
-    d.gpkg_folder = str(tmp_path / "gpkg")
-    yield d
-    d.shutdown()
-    wait_until(lambda: not d.tasks.tasks, 20, "tasks to stop after shutdown")
-    d.deleteLater()
-    QTest.qWait(10)
-    qgis_iface.messageBar().clear_messages()
-
-
-def connect(dock, sim, key):
-    dock.base_url_edit.setText(sim.url)
-    dock.api_key_edit.setText(key)
-    click(dock.save_button)
-    wait_idle(dock)
-
-
-@pytest.fixture
-def connected(dock, simulator, api_key):
-    connect(dock, simulator, api_key)
-    return dock
-
-
-@pytest.fixture
-def bengaluru(qgis_iface):
-    layer = utm_polygon_layer([box_4326(77.60, 12.97, 0.02), box_4326(77.63, 12.97, 0.015)])
-    qgis_iface.setActiveLayer(layer)
-    return layer
-
-
-def fill_form(dock, layer, name="Farms north", description="two fields", items=2):
-    layer.selectAll()
-    click(dock.use_selection_button)
-    assert dock.shapes, dock.geometry_info.text()
-    dock.name_edit.setText(name)
-    dock.description_edit.setText(description)
-    dock.project_combo.setCurrentIndex(1)
-    td1 = next(i for i in range(dock.satellite_combo.count()) if "TD1" in dock.satellite_combo.itemText(i))
-    dock.satellite_combo.setCurrentIndex(td1)
-    click(dock.search_button)
-    wait_idle(dock)
-    assert dock.item_table.rowCount() >= items, dock.search_status.text()
-    for row in range(items):
-        dock.item_table.selectionModel().select(
-            dock.item_table.model().index(row, 0),
-            dock.item_table.selectionModel().Select | dock.item_table.selectionModel().Rows,
-        )
-    return form_state(dock)
-
-
-def form_state(dock):
-    return {
-        "name": dock.name_edit.text(),
-        "description": dock.description_edit.text(),
-        "project": dock.project_combo.currentData(),
-        "satellite": dock.satellite_combo.currentData(),
-        "provider": dock.provider_combo.currentData(),
-        "items": dock.item_table.selected_ids(),
-        "shapes": [s.geojson for s in dock.shapes],
-        "base_url": dock.base_url_edit.text(),
-    }
 
 
 def posts_to_aois(sim):
@@ -161,42 +36,42 @@ def posts_to_aois(sim):
 
 
 def test_test_connection_ok(dock, simulator, api_key, qgis_iface):
-    dock.base_url_edit.setText(simulator.url)
-    dock.api_key_edit.setText(api_key)
-    click(dock.test_button)
+    dock.connection.base_url_edit.setText(simulator.url)
+    dock.connection.api_key_edit.setText(api_key)
+    click(dock.connection.test_button)
     wait_idle(dock)
     ok = messages(qgis_iface, Qgis.Success)
     assert any("API key works" in m for m in ok), ok
-    assert "API key works" in dock.connection_status.text()
+    assert "API key works" in dock.connection.connection_status.text()
 
 
 def test_test_connection_wrong_key_keeps_fields(dock, simulator, qgis_iface):
-    dock.base_url_edit.setText(simulator.url)
-    dock.api_key_edit.setText("not-the-key")
-    click(dock.test_button)
+    dock.connection.base_url_edit.setText(simulator.url)
+    dock.connection.api_key_edit.setText("not-the-key")
+    click(dock.connection.test_button)
     wait_idle(dock)
     crit = messages(qgis_iface, Qgis.Critical)
     assert any("API key" in m for m in crit), crit
     assert "not-the-key" not in " ".join(crit)
-    assert dock.api_key_edit.text() == "not-the-key"
-    assert dock.base_url_edit.text() == simulator.url
-    assert dock.test_button.isEnabled()
+    assert dock.connection.api_key_edit.text() == "not-the-key"
+    assert dock.connection.base_url_edit.text() == simulator.url
+    assert dock.connection.test_button.isEnabled()
 
 
 def test_save_stores_key_and_fills_lists(connected, simulator, api_key):
     from pixxel_simulator import PROJECTS, SATELLITES
 
     dock = connected
-    assert dock.api_key_edit.text() == ""  # the key left the widget ...
+    assert dock.connection.api_key_edit.text() == ""  # the key left the widget ...
     assert connection.load_connection().api_key == api_key  # ... for the auth database
-    assert dock.project_combo.count() == len(PROJECTS)
-    assert dock.satellite_combo.count() >= len(SATELLITES)
-    assert dock.existing_status.text().startswith("0 AOI")
+    assert dock.aoi_form.project_combo.count() == len(PROJECTS)
+    assert dock.aoi_form.satellite_combo.count() >= len(SATELLITES)
+    assert dock.aois.existing_status.text().startswith("0 AOI")
 
 
 def test_no_key_gives_a_message_and_no_request(dock, simulator, qgis_iface):
-    dock.base_url_edit.setText(simulator.url)
-    click(dock.test_button)
+    dock.connection.base_url_edit.setText(simulator.url)
+    click(dock.connection.test_button)
     assert any("API key" in m for m in messages(qgis_iface, Qgis.Warning))
     assert simulator.request_log == []
 
@@ -206,16 +81,16 @@ def test_no_key_gives_a_message_and_no_request(dock, simulator, qgis_iface):
 
 def test_no_active_layer(dock, qgis_iface, monkeypatch):
     monkeypatch.setattr(qgis_iface, "activeLayer", lambda: None)
-    click(dock.use_selection_button)
-    assert dock.shapes == []
+    click(dock.aoi_geometry.use_selection_button)
+    assert dock.aoi_geometry.shapes == []
     assert messages(qgis_iface, Qgis.Warning)
-    assert dock.geometry_info.text()
+    assert dock.aoi_geometry.geometry_info.text()
 
 
 def test_nothing_selected(dock, bengaluru, qgis_iface, simulator):
     bengaluru.removeSelection()
-    click(dock.use_selection_button)
-    assert dock.shapes == [] and dock._aoi_band is None
+    click(dock.aoi_geometry.use_selection_button)
+    assert dock.aoi_geometry.shapes == [] and dock.aoi_geometry.preview.band is None
     warn = messages(qgis_iface, Qgis.Warning)
     assert warn and "select" in warn[-1].lower()
     assert simulator.request_log == []
@@ -229,37 +104,37 @@ def test_point_layer_refused(dock, qgis_iface):
     QgsProject.instance().addMapLayer(layer)
     qgis_iface.setActiveLayer(layer)
     layer.selectAll()
-    click(dock.use_selection_button)
-    assert dock.shapes == []
+    click(dock.aoi_geometry.use_selection_button)
+    assert dock.aoi_geometry.shapes == []
     warn = messages(qgis_iface, Qgis.Warning)
     assert warn and "polygon" in warn[-1].lower()
 
 
 def test_selection_shows_area_vertices_and_preview(dock, bengaluru, qgis_canvas):
     bengaluru.selectByIds([1])
-    click(dock.use_selection_button)
-    assert len(dock.shapes) == 1
-    text = dock.geometry_info.text()
+    click(dock.aoi_geometry.use_selection_button)
+    assert len(dock.aoi_geometry.shapes) == 1
+    text = dock.aoi_geometry.geometry_info.text()
     assert "km²" in text and "Vertices: 5" in text
-    area = dock.shapes[0].area_km2
+    area = dock.aoi_geometry.shapes[0].area_km2
     assert 15 < area < 25  # 0.04° x 0.04° near 13°N is about 4.3 km x 4.4 km
-    assert dock._aoi_band is not None and dock._aoi_band.numberOfVertices() > 0
-    assert dock._aoi_band in qgis_canvas.scene().items()
+    assert dock.aoi_geometry.preview.band is not None and dock.aoi_geometry.preview.band.numberOfVertices() > 0
+    assert dock.aoi_geometry.preview.band in qgis_canvas.scene().items()
 
 
 def test_disjoint_selection_asks_for_a_choice(dock, qgis_iface):
     layer = utm_polygon_layer([box_4326(77.55, 12.9, 0.01), box_4326(77.70, 13.05, 0.01)])
     qgis_iface.setActiveLayer(layer)
     layer.selectAll()
-    dock.mode_combo.setCurrentIndex(dock.mode_combo.findData("merge"))
-    click(dock.use_selection_button)
-    assert dock.shapes == []
-    assert "separate" in dock.geometry_info.text()
-    dock.mode_combo.setCurrentIndex(dock.mode_combo.findData("hull"))  # re-evaluates at once
-    assert len(dock.shapes) == 1
-    dock.mode_combo.setCurrentIndex(dock.mode_combo.findData("per_feature"))
-    assert len(dock.shapes) == 2
-    assert dock.geometry_info.text().startswith("2 AOIs")
+    dock.aoi_geometry.mode_combo.setCurrentIndex(dock.aoi_geometry.mode_combo.findData("merge"))
+    click(dock.aoi_geometry.use_selection_button)
+    assert dock.aoi_geometry.shapes == []
+    assert "separate" in dock.aoi_geometry.geometry_info.text()
+    dock.aoi_geometry.mode_combo.setCurrentIndex(dock.aoi_geometry.mode_combo.findData("hull"))  # re-evaluates at once
+    assert len(dock.aoi_geometry.shapes) == 1
+    dock.aoi_geometry.mode_combo.setCurrentIndex(dock.aoi_geometry.mode_combo.findData("per_feature"))
+    assert len(dock.aoi_geometry.shapes) == 2
+    assert dock.aoi_geometry.geometry_info.text().startswith("2 AOIs")
 
 
 # ------------------------------------------------------------------------------------------------ form
@@ -268,25 +143,25 @@ def test_disjoint_selection_asks_for_a_choice(dock, qgis_iface):
 def test_search_fills_table_and_previews_footprints(connected, bengaluru, qgis_canvas):
     dock = connected
     fill_form(dock, bengaluru, items=2)
-    assert dock.item_table.item(0, 0).text()
-    assert dock.item_table.item(0, 1).text()[:2] == "20"  # a date
-    assert len(dock.item_table.selected_ids()) == 2
-    assert dock._fp_band is not None and dock._fp_band in qgis_canvas.scene().items()
-    dock.footprints_button.setChecked(False)
-    assert dock._fp_band is None
+    assert dock.images.item_table.item(0, 0).text()
+    assert dock.images.item_table.item(0, 1).text()[:2] == "20"  # a date
+    assert len(dock.images.item_table.selected_ids()) == 2
+    assert dock.images.footprints.band is not None and dock.images.footprints.band in qgis_canvas.scene().items()
+    dock.images.footprints_button.setChecked(False)
+    assert dock.images.footprints.band is None
 
 
 def test_name_check(connected, simulator, api_key, bengaluru):
     dock = connected
     _create_directly(simulator, api_key, "Taken name")
-    dock.name_edit.setText("Taken name")
-    dock.check_name()
+    dock.aoi_form.name_edit.setText("Taken name")
+    dock.aoi_form.check_name()
     wait_idle(dock)
-    assert "already exists" in dock.name_status.text()
-    dock.name_edit.setText("Fresh name")
-    dock.check_name()
+    assert "already exists" in dock.aoi_form.name_status.text()
+    dock.aoi_form.name_edit.setText("Fresh name")
+    dock.aoi_form.check_name()
     wait_idle(dock)
-    assert "available" in dock.name_status.text()
+    assert "available" in dock.aoi_form.name_status.text()
 
 
 def _create_directly(sim, key, name):
@@ -304,21 +179,15 @@ def _create_directly(sim, key, name):
 # ------------------------------------------------------------------------------------------------ create
 
 
-def run_create(dock, timeout=30.0):
-    click(dock.create_button)
-    wait_until(lambda: dock.create_button.isEnabled() and not dock._flow_tasks, timeout, "the create flow")
-    wait_idle(dock)
-
-
 def test_create_poll_and_load_assets(sim_factory, api_key, dock, bengaluru, qgis_iface):
     sim = sim_factory(asset_count=37, aoi_duration_s=0.8)
     connect(dock, sim, api_key)
     before = fill_form(dock, bengaluru, name="Farms north")
     progress_seen = []
-    dock.progress_bar.valueChanged.connect(progress_seen.append)
+    dock.flow.progress_bar.valueChanged.connect(progress_seen.append)
     run_create(dock)
     assert len(sim.aois()) == 1 and len(posts_to_aois(sim)) == 1
-    assert dock.progress_bar.value() == 100 and len(set(progress_seen)) >= 2
+    assert dock.flow.progress_bar.value() == 100 and len(set(progress_seen)) >= 2
     group = find_group("Farms north")
     assert isinstance(group, QgsLayerTreeGroup), [g.name() for g in QgsProject.instance().layerTreeRoot().findGroups()]
     layers = [n.layer() for n in group.findLayers()]
@@ -334,8 +203,8 @@ def test_create_poll_and_load_assets(sim_factory, api_key, dock, bengaluru, qgis
     assert any("ready" in m for m in messages(qgis_iface, Qgis.Success))
     assert form_state(dock) == before  # the form is kept for the next AOI
     # the existing AOIs list was refreshed with the new AOI and its status
-    wait_until(lambda: dock.aoi_table.rowCount() == 1)
-    assert dock.aoi_table.item(0, 1).text() == "success"
+    wait_until(lambda: dock.aois.aoi_table.rowCount() == 1)
+    assert dock.aois.aoi_table.item(0, 1).text() == "success"
 
 
 def test_per_feature_creates_one_aoi_each(sim_factory, api_key, dock, qgis_iface):
@@ -343,7 +212,7 @@ def test_per_feature_creates_one_aoi_each(sim_factory, api_key, dock, qgis_iface
     connect(dock, sim, api_key)
     layer = utm_polygon_layer([box_4326(77.55, 12.9, 0.01), box_4326(77.70, 13.05, 0.01)])
     qgis_iface.setActiveLayer(layer)
-    dock.mode_combo.setCurrentIndex(dock.mode_combo.findData("per_feature"))
+    dock.aoi_geometry.mode_combo.setCurrentIndex(dock.aoi_geometry.mode_combo.findData("per_feature"))
     fill_form(dock, layer, name="Split", items=1)
     run_create(dock)
     assert sorted(a["name"] for a in sim.aois()) == ["Split-1", "Split-2"]
@@ -395,7 +264,7 @@ def test_long_500_burst_on_create_fails_cleanly(connected, simulator, bengaluru,
     assert any("not created" in m for m in crit), crit
     assert all("Traceback" not in m for m in crit)
     assert form_state(dock) == before
-    assert dock.create_button.isEnabled() and not dock.cancel_button.isEnabled()
+    assert dock.flow.create_button.isEnabled() and not dock.flow.cancel_button.isEnabled()
     assert find_group("Down") is None
 
 
@@ -416,12 +285,12 @@ def test_cancel_while_polling(sim_factory, api_key, dock, bengaluru, qgis_iface)
     sim = sim_factory(aoi_duration_s=60)
     connect(dock, sim, api_key)
     before = fill_form(dock, bengaluru, name="Slow")
-    click(dock.create_button)
-    wait_until(lambda: "running" in dock.create_status.text() or "started" in dock.create_status.text(),
+    click(dock.flow.create_button)
+    wait_until(lambda: "running" in dock.flow.create_status.text() or "started" in dock.flow.create_status.text(),
                15, "polling to start")
     t0 = time.monotonic()
-    click(dock.cancel_button)
-    wait_until(lambda: dock.create_button.isEnabled() and not dock.tasks.tasks, 5, "the cancel")
+    click(dock.flow.cancel_button)
+    wait_until(lambda: dock.flow.create_button.isEnabled() and not dock.tasks.tasks, 5, "the cancel")
     assert time.monotonic() - t0 < 3
     warn = messages(qgis_iface, Qgis.Warning)
     assert any("Stopped waiting" in m for m in warn), warn
@@ -468,24 +337,24 @@ def test_transient_errors_while_polling(sim_factory, api_key, dock, bengaluru):
 def test_existing_aois_listed_and_loaded_again(sim_factory, api_key, dock, qgis_iface):
     sim = sim_factory(seed_aois=2, asset_count=6)
     connect(dock, sim, api_key)
-    assert dock.aoi_table.rowCount() == 2
-    assert dock.aoi_table.item(0, 1).text() in ("success", "partial_success", "failed", "running")
-    dock.aoi_table.selectRow(0)
-    name = dock.aoi_table.item(0, 0).text()
-    click(dock.load_aoi_button)
+    assert dock.aois.aoi_table.rowCount() == 2
+    assert dock.aois.aoi_table.item(0, 1).text() in ("success", "partial_success", "failed", "running")
+    dock.aois.aoi_table.selectRow(0)
+    name = dock.aois.aoi_table.item(0, 0).text()
+    click(dock.aois.load_aoi_button)
     wait_idle(dock)
     group = find_group(name)
-    assert group is not None, dock.existing_status.text()
+    assert group is not None, dock.aois.existing_status.text()
     assert len(group.findLayers()) == 2
     # loading again refreshes instead of duplicating
-    click(dock.load_aoi_button)
+    click(dock.aois.load_aoi_button)
     wait_idle(dock)
     assert len([g for g in QgsProject.instance().layerTreeRoot().findGroups(True) if g.name() == group.name()]) == 1
     assert len(find_group(name).findLayers()) == 2
 
 
 def test_load_without_selection_warns(connected, qgis_iface):
-    click(connected.load_aoi_button)
+    click(connected.aois.load_aoi_button)
     assert any("Select an AOI" in m for m in messages(qgis_iface, Qgis.Warning))
 
 
@@ -496,14 +365,14 @@ def test_shutdown_cancels_and_removes_canvas_items(sim_factory, api_key, dock, b
     sim = sim_factory(aoi_duration_s=60)
     connect(dock, sim, api_key)
     fill_form(dock, bengaluru, name="Bye")
-    band = dock._aoi_band
+    band = dock.aoi_geometry.preview.band
     assert band in qgis_canvas.scene().items()
-    click(dock.create_button)
-    wait_until(lambda: "running" in dock.create_status.text() or "started" in dock.create_status.text(), 15)
+    click(dock.flow.create_button)
+    wait_until(lambda: "running" in dock.flow.create_status.text() or "started" in dock.flow.create_status.text(), 15)
     dock.shutdown()
     wait_until(lambda: not dock.tasks.tasks, 5, "tasks cancelled")
     assert band not in qgis_canvas.scene().items()
-    assert dock._aoi_band is None and dock._fp_band is None
+    assert dock.aoi_geometry.preview.band is None and dock.images.footprints.band is None
 
 
 def test_main_thread_never_waits_for_the_network(connected, simulator, bengaluru):
@@ -512,13 +381,13 @@ def test_main_thread_never_waits_for_the_network(connected, simulator, bengaluru
 
     dock = connected
     bengaluru.selectAll()
-    click(dock.use_selection_button)
-    dock.satellite_combo.setCurrentIndex(0)
+    click(dock.aoi_geometry.use_selection_button)
+    dock.aoi_form.satellite_combo.setCurrentIndex(0)
     simulator.set_faults(Faults(latency_s=1.5, path_filter=r"^/v0/search"))
     t0 = time.monotonic()
-    click(dock.search_button)
+    click(dock.images.search_button)
     assert time.monotonic() - t0 < 0.3  # the click returned at once
-    assert not dock.search_button.isEnabled(), (dock.geometry_info.text(), dock.search_status.text(), messages(dock.iface, Qgis.Warning))  # busy
+    assert not dock.images.search_button.isEnabled(), (dock.aoi_geometry.geometry_info.text(), dock.images.search_status.text(), messages(dock.iface, Qgis.Warning))  # busy
     gaps, last = [], time.monotonic()
     while dock.tasks.tasks and time.monotonic() - t0 < 20:
         QTest.qWait(20)
@@ -527,4 +396,4 @@ def test_main_thread_never_waits_for_the_network(connected, simulator, bengaluru
         last = now
     assert time.monotonic() - t0 >= 1.4  # the request really was slow
     assert max(gaps) < 0.3, max(gaps)
-    assert dock.search_button.isEnabled() and dock.item_table.rowCount() > 0
+    assert dock.images.search_button.isEnabled() and dock.images.item_table.rowCount() > 0

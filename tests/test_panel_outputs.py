@@ -4,56 +4,12 @@
 import os
 
 import pytest
-from pixxel_qgis.core import layers as L
-from pixxel_qgis.core.layer_style import apply_asset_style
+from pixxel_qgis.core.assets import layers as L
+from pixxel_qgis.core.assets.layer_style import apply_asset_style
+from pixxel_qgis.core.settings import KEY_GPKG_FOLDER, KEY_OUTPUT_MODE
 from pixxel_qgis.tests.asset_samples import make_aoi, make_asset
-from pixxel_qgis.tests.test_panel import (  # noqa: F401 - fixtures used by name
-    FAST_CLIENT,
-    FAST_POLL,
-    auth,
-    bengaluru,
-    click,
-    connect,
-    fill_form,
-    messages,
-    run_create,
-    wait_idle,
-)
-from pixxel_qgis.tests.test_raster import tiff_server  # noqa: F401 - fixture used by name
-from pixxel_qgis.ui.dock import PixxelDockWidget
-from pixxel_qgis.ui.output_options import KEY_GPKG_FOLDER, KEY_OUTPUT_MODE
+from pixxel_qgis.tests.helpers import click, connect, fill_form, messages, run_create, wait_idle
 from qgis.core import Qgis, QgsProject, QgsRasterLayer, QgsSettings
-from qgis.PyQt.QtTest import QTest
-
-
-def _clear_output_settings():
-    s = QgsSettings()
-    s.remove(KEY_OUTPUT_MODE)
-    s.remove(KEY_GPKG_FOLDER)
-
-
-@pytest.fixture
-def make_dock(qgis_iface, qgis_new_project, auth):  # noqa: F811
-    """New panels as QGIS would make them (each reads the saved Output choice); all shut down at the end."""
-    _clear_output_settings()
-    qgis_iface.messageBar().clear_messages()
-    made = []
-
-    def make():
-        d = PixxelDockWidget(qgis_iface, qgis_iface.mainWindow())
-        d.client_options = dict(FAST_CLIENT)
-        d.poll_options = dict(FAST_POLL)
-        made.append(d)
-        return d
-
-    yield make
-    for d in made:
-        d.shutdown()
-        wait_idle(d)
-        d.deleteLater()
-    QTest.qWait(10)
-    qgis_iface.messageBar().clear_messages()
-    _clear_output_settings()
 
 
 def _gpkg_files(folder):
@@ -65,50 +21,50 @@ def _gpkg_files(folder):
 
 def test_defaults_to_geopackage_beside_the_project(make_dock, tmp_path):
     dock = make_dock()
-    assert dock.output_combo.currentText() == "GeoPackage" and dock.save_gpkg
-    assert dock.gpkg_folder is None and dock.gpkg_folder_widget.isEnabled()
+    assert dock.flow.output.output_combo.currentText() == "GeoPackage" and dock.flow.output.save_gpkg
+    assert dock.flow.output.gpkg_folder is None and dock.flow.output.gpkg_folder_widget.isEnabled()
     project = QgsProject.instance()
     project.setFileName(str(tmp_path / "proj" / "p.qgz"))
     try:
-        path = dock.output.gpkg_path(project, make_aoi())
+        path = dock.flow.output.gpkg_path(project, make_aoi())
         assert path.startswith(L.default_gpkg_folder(project) + os.sep)
         assert L.default_gpkg_folder(project) == str(tmp_path / "proj" / "pixxel_data")
     finally:
         project.setFileName("")
 
 
-def test_memory_mode_adds_memory_layers_and_writes_no_gpkg(sim_factory, api_key, make_dock, bengaluru, tmp_path):  # noqa: F811
+def test_memory_mode_adds_memory_layers_and_writes_no_gpkg(sim_factory, api_key, make_dock, bengaluru, tmp_path):
     sim = sim_factory(asset_count=7, aoi_duration_s=0.2)
     dock = make_dock()
     folder = tmp_path / "chosen"
-    dock.gpkg_folder_widget.setFilePath(str(folder))
-    dock.output_combo.setCurrentIndex(dock.output_combo.findData("memory"))
-    assert not dock.save_gpkg and not dock.gpkg_folder_widget.isEnabled()
+    dock.flow.output.gpkg_folder_widget.setFilePath(str(folder))
+    dock.flow.output.output_combo.setCurrentIndex(dock.flow.output.output_combo.findData("memory"))
+    assert not dock.flow.output.save_gpkg and not dock.flow.output.gpkg_folder_widget.isEnabled()
     connect(dock, sim, api_key)
     fill_form(dock, bengaluru, name="In memory", items=1)
     run_create(dock)
     res = dock.last_result
-    assert res and res["count"] == 7, dock.create_status.text()
+    assert res and res["count"] == 7, dock.flow.create_status.text()
     assert res["gpkg"] is None
     assert res["asset_layer"].providerType() == "memory"
     assert res["boundary_layer"].providerType() == "memory"
-    assert "Temporary (memory) layers" in dock.create_status.text()
+    assert "Temporary (memory) layers" in dock.flow.create_status.text()
     assert not folder.exists() or _gpkg_files(str(folder)) == []
     default = L.default_gpkg_folder(QgsProject.instance())
     assert not any("In_memory" in os.path.basename(p) for p in _gpkg_files(default))
 
 
-def test_chosen_folder_receives_the_gpkg(sim_factory, api_key, make_dock, bengaluru, tmp_path):  # noqa: F811
+def test_chosen_folder_receives_the_gpkg(sim_factory, api_key, make_dock, bengaluru, tmp_path):
     sim = sim_factory(asset_count=5, aoi_duration_s=0.2)
     dock = make_dock()
     folder = tmp_path / "my gpkgs"
-    dock.gpkg_folder_widget.setFilePath(str(folder))
-    assert dock.gpkg_folder == str(folder) and dock.save_gpkg
+    dock.flow.output.gpkg_folder_widget.setFilePath(str(folder))
+    assert dock.flow.output.gpkg_folder == str(folder) and dock.flow.output.save_gpkg
     connect(dock, sim, api_key)
     fill_form(dock, bengaluru, name="On disk", items=1)
     run_create(dock)
     res = dock.last_result
-    assert res and res["gpkg"], dock.create_status.text()
+    assert res and res["gpkg"], dock.flow.create_status.text()
     assert os.path.dirname(res["gpkg"]) == str(folder)
     assert _gpkg_files(str(folder)) == [res["gpkg"]]
     assert res["asset_layer"].providerType() == "ogr" and res["asset_layer"].featureCount() == 5
@@ -117,20 +73,20 @@ def test_chosen_folder_receives_the_gpkg(sim_factory, api_key, make_dock, bengal
 
 def test_output_choice_persists_across_a_new_panel(make_dock, tmp_path):
     first = make_dock()
-    first.output_combo.setCurrentIndex(first.output_combo.findData("memory"))
-    first.gpkg_folder_widget.setFilePath(str(tmp_path / "kept"))
+    first.flow.output.output_combo.setCurrentIndex(first.flow.output.output_combo.findData("memory"))
+    first.flow.output.gpkg_folder_widget.setFilePath(str(tmp_path / "kept"))
     assert QgsSettings().value(KEY_OUTPUT_MODE) == "memory"
     assert QgsSettings().value(KEY_GPKG_FOLDER) == str(tmp_path / "kept")
 
     second = make_dock()
-    assert second.output_combo.currentData() == "memory" and not second.save_gpkg
-    assert second.gpkg_folder == str(tmp_path / "kept")
-    assert not second.gpkg_folder_widget.isEnabled()
+    assert second.flow.output.output_combo.currentData() == "memory" and not second.flow.output.save_gpkg
+    assert second.flow.output.gpkg_folder == str(tmp_path / "kept")
+    assert not second.flow.output.gpkg_folder_widget.isEnabled()
 
-    second.save_gpkg = True  # the attribute drives the widget, and is saved like a user's choice
-    second.gpkg_folder = None
+    second.flow.output.save_gpkg = True  # the attribute drives the widget, and is saved like a user's choice
+    second.flow.output.gpkg_folder = None
     third = make_dock()
-    assert third.output_combo.currentText() == "GeoPackage" and third.gpkg_folder is None
+    assert third.flow.output.output_combo.currentText() == "GeoPackage" and third.flow.output.gpkg_folder is None
 
 
 # ------------------------------------------------------------------------------------------------ Open as raster
@@ -153,17 +109,17 @@ def test_open_raster_without_a_selection_says_what_to_do(make_dock, qgis_iface):
     layer = _asset_layer("https://storage.example.com/a.tif")
     qgis_iface.setActiveLayer(layer)
     layer.removeSelection()
-    click(dock.open_raster_button)
+    click(dock.rasters.open_raster_button)
     warn = messages(qgis_iface, Qgis.Warning)
     assert warn and "No asset is selected" in warn[-1], warn
-    assert "No asset is selected" in dock.raster_status.text()
+    assert "No asset is selected" in dock.rasters.raster_status.text()
     assert not dock.tasks.tasks and _rasters() == []
 
 
 def test_open_raster_without_an_asset_layer(make_dock, qgis_iface, monkeypatch):
     dock = make_dock()
     monkeypatch.setattr(qgis_iface, "activeLayer", lambda: None)
-    click(dock.open_raster_button)
+    click(dock.rasters.open_raster_button)
     warn = messages(qgis_iface, Qgis.Warning)
     assert warn and "asset layer" in warn[-1]
     assert not dock.tasks.tasks
@@ -182,23 +138,23 @@ def test_open_raster_refuses_unsuitable_links(make_dock, qgis_iface, url, why):
     layer = _asset_layer(url)
     qgis_iface.setActiveLayer(layer)
     layer.selectAll()
-    click(dock.open_raster_button)
+    click(dock.rasters.open_raster_button)
     warn = messages(qgis_iface, Qgis.Warning)
     assert warn and "Nothing to open" in warn[-1] and why in warn[-1], warn
     assert not dock.tasks.tasks and _rasters() == []
 
 
-def test_open_raster_adds_the_selected_geotiff(make_dock, qgis_iface, tiff_server):  # noqa: F811
+def test_open_raster_adds_the_selected_geotiff(make_dock, qgis_iface, tiff_server):
     dock = make_dock()
     layer = _asset_layer(f"{tiff_server}/assets/asset.tif?sig=abc", "https://storage.example.com/x.jpg")
     qgis_iface.setActiveLayer(layer)
     layer.selectAll()
-    click(dock.open_raster_button)
+    click(dock.rasters.open_raster_button)
     assert dock.tasks.tasks  # opened in a background task
     wait_idle(dock)
     rasters = _rasters()
-    assert len(rasters) == 1 and rasters[0].isValid(), dock.raster_status.text()
+    assert len(rasters) == 1 and rasters[0].isValid(), dock.rasters.raster_status.text()
     assert rasters[0].name() == "tile 0 raster"
     assert rasters[0].source() == f"/vsicurl/{tiff_server}/assets/asset.tif?sig=abc"
-    text = dock.raster_status.text()
+    text = dock.rasters.raster_status.text()
     assert text.startswith("1 raster layer(s) added") and "tile 1" in text  # the .jpg one was skipped

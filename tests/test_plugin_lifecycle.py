@@ -14,7 +14,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject
 from qgis.PyQt.QtWidgets import QAction, QDockWidget, QLabel, QMenu, QToolBar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from headless_iface import HeadlessIface  # noqa: E402
+from headless_iface import HeadlessIface
 
 pytestmark = pytest.mark.usefixtures("qgis_app")
 

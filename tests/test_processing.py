@@ -184,7 +184,7 @@ def test_create_then_load_with_the_stored_connection(provider, sim_factory, api_
     assert loaded["COUNT"] == 30 == assets.featureCount()
     names = [f.name() for f in assets.fields()]
     assert names[:5] == ["id", "name", "aoi_id", "asset_type", "status"]
-    from pixxel_qgis.core.asset_fields import asset_fields
+    from pixxel_qgis.core.assets.asset_fields import asset_fields
 
     assert [(f.name(), f.type()) for f in assets.fields()] == [(f.name(), f.type()) for f in asset_fields()]
     assert {f["aoi_id"] for f in assets.getFeatures()} == {aoi_id}

@@ -20,8 +20,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pixxel_simulator import FIRST_PROJECT_ID as PROJECT_ID  # noqa: E402
-from pixxel_simulator import TD2_ID  # noqa: E402
+from pixxel_simulator import FIRST_PROJECT_ID as PROJECT_ID
+from pixxel_simulator import TD2_ID
 
 ITEM_ID = "TD2_000650_20230404_L2A_20240405_01001067"
 REPO = Path(__file__).resolve().parent.parent

@@ -1,92 +1,17 @@
 """core/raster: asset GeoTIFF URLs opened through /vsicurl/ from a loopback server; no key is sent."""
 
 import os
-import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from osgeo import gdal
-from pixxel_qgis.core.raster import (
+from pixxel_qgis.core.imagery.raster import (
     RasterOpenError,
     is_geotiff_url,
     open_asset_raster,
     open_feature_raster,
     vsicurl_path,
 )
-
-
-class _RangeHandler(BaseHTTPRequestHandler):
-    """Serves one file with HTTP Range support (what /vsicurl/ needs); records every request's headers."""
-
-    files: dict = {}
-    seen: list = []
-
-    def log_message(self, *args):  # quiet
-        pass
-
-    def _send(self, head_only):
-        type(self).seen.append((self.command, self.path, dict(self.headers)))
-        data = self.files.get(self.path.split("?")[0])
-        if data is None:
-            self.send_response(404)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        rng = re.match(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
-        if rng:
-            start = int(rng.group(1))
-            end = min(int(rng.group(2)) if rng.group(2) else len(data) - 1, len(data) - 1)
-            body = data[start : end + 1]
-            self.send_response(206)
-            self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
-        else:
-            body = data
-            self.send_response(200)
-        self.send_header("Accept-Ranges", "bytes")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Content-Type", "image/tiff")
-        self.end_headers()
-        if not head_only:
-            self.wfile.write(body)
-
-    def do_GET(self):  # noqa: N802
-        self._send(False)
-
-    def do_HEAD(self):  # noqa: N802
-        self._send(True)
-
-
-@pytest.fixture
-def tiff_server(tmp_path):
-    path = str(tmp_path / "asset.tif")
-    ds = gdal.GetDriverByName("GTiff").Create(path, 8, 6, 2, gdal.GDT_Byte)
-    ds.SetGeoTransform([77.0, 0.01, 0, 13.0, 0, -0.01])
-    ds.SetProjection(
-        'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]]'
-    )
-    ds.GetRasterBand(1).Fill(7)
-    ds = None
-    with open(path, "rb") as fh:
-        _RangeHandler.files = {"/assets/asset.tif": fh.read()}
-    _RangeHandler.seen = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _RangeHandler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    old = {
-        k: gdal.GetConfigOption(k)
-        for k in ("GDAL_HTTP_TIMEOUT", "GDAL_HTTP_MAX_RETRY", "GDAL_DISABLE_READDIR_ON_OPEN")
-    }
-    gdal.SetConfigOption("GDAL_HTTP_TIMEOUT", "10")
-    gdal.SetConfigOption("GDAL_HTTP_MAX_RETRY", "0")
-    gdal.SetConfigOption("GDAL_DISABLE_READDIR_ON_OPEN", "EMPTY_DIR")
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    for k, v in old.items():
-        gdal.SetConfigOption(k, v)
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+from pixxel_qgis.tests.helpers import RangeHandler
 
 
 def test_geotiff_url_opens_without_any_authorization_header(qgis_app, tiff_server):
@@ -97,8 +22,8 @@ def test_geotiff_url_opens_without_any_authorization_header(qgis_app, tiff_serve
     assert layer.source() == "/vsicurl/" + url
     stats = layer.dataProvider().bandStatistics(1)
     assert stats.maximumValue == 7
-    assert _RangeHandler.seen, "the server was never asked"
-    for _method, _path, headers in _RangeHandler.seen:
+    assert RangeHandler.seen, "the server was never asked"
+    for _method, _path, headers in RangeHandler.seen:
         assert not any(h.lower() in ("authorization", "x-api-key", "cookie") for h in headers)
 
 
@@ -123,7 +48,7 @@ def test_credentials_in_gdal_options_are_refused(qgis_app, tiff_server):
             open_asset_raster(f"{tiff_server}/assets/asset.tif")
     finally:
         gdal.SetConfigOption("GDAL_HTTP_HEADERS", None)
-    assert not _RangeHandler.seen
+    assert not RangeHandler.seen
 
 
 def test_url_helpers():
@@ -137,8 +62,8 @@ def test_url_helpers():
 def test_feature_action_opens_raster_in_a_task(qgis_app, qgis_new_project, tiff_server):
     import time
 
-    from pixxel_qgis.core import layers as L
-    from pixxel_qgis.core.layer_style import OPEN_RASTER_ACTION, apply_asset_style
+    from pixxel_qgis.core.assets import layers as L
+    from pixxel_qgis.core.assets.layer_style import OPEN_RASTER_ACTION, apply_asset_style
     from pixxel_qgis.tests.asset_samples import make_asset
     from qgis.core import QgsApplication, QgsProject
 
@@ -162,5 +87,5 @@ def test_feature_action_opens_raster_in_a_task(qgis_app, qgis_new_project, tiff_
     assert task.error is None
     rasters = [lyr for lyr in QgsProject.instance().mapLayers().values() if lyr.type() == lyr.RasterLayer]
     assert len(rasters) == 1 and rasters[0].isValid()
-    for _method, _path, headers in _RangeHandler.seen:
+    for _method, _path, headers in RangeHandler.seen:
         assert "Authorization" not in headers

@@ -16,13 +16,14 @@ import json
 import logging
 import os
 import threading
-import time
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from pixxel_qgis.client import AOICreate, PixxelClient, PixxelError, SatelliteRef, SearchQuery
-from pixxel_qgis.core import connection, tasks
+from pixxel_qgis.core import connection
+from pixxel_qgis.core.tasks import tasks
+from pixxel_qgis.tests.helpers import run_task
 from pixxel_simulator import BENGALURU_AOI as BLR
 from pixxel_simulator import FIRST_PROJECT_ID as PROJECT
 from pixxel_simulator import TD2_ID as TD2
@@ -36,18 +37,10 @@ FAST = dict(timeout=0.5, retry_budget_s=1.0, backoff_base_s=0.02, backoff_max_s=
 FORMS = (KEY, KEY.encode().hex(), KEY[::-1])  # as is, hex, reversed (a careless "obfuscation")
 
 
-def wait_done(task, timeout=30.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end and not task.done:
-        QTest.qWait(10)
-    assert task.done
-
-
 def run(task):
     out = {"done": [], "errors": []}
     task.on_done, task.on_error = out["done"].append, out["errors"].append
-    tasks.TaskKeeper().start(task)
-    wait_done(task)
+    run_task(task, timeout=30.0)
     return out
 
 

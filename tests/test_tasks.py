@@ -1,4 +1,4 @@
-"""core.tasks: QgsTasks run the network in run(), deliver on the main thread, cancel promptly."""
+"""core.tasks.tasks: QgsTasks run the network in run(), deliver on the main thread, cancel promptly."""
 
 import threading
 import time
@@ -6,26 +6,12 @@ from types import SimpleNamespace
 
 import pytest
 from pixxel_qgis.client.errors import AuthError, ServerError
-from pixxel_qgis.core import tasks
+from pixxel_qgis.client.polling import status_text
+from pixxel_qgis.core.tasks import tasks
+from pixxel_qgis.tests.helpers import run_task, wait_until
 from qgis.core import QgsApplication, QgsTask
-from qgis.PyQt.QtTest import QTest
 
 MAIN = threading.main_thread()
-
-
-def wait_until(pred, timeout=20.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return
-        QTest.qWait(20)
-    raise AssertionError("timed out waiting")
-
-
-def run_task(task, keeper=None, timeout=20.0):
-    (keeper or tasks.TaskKeeper()).start(task)
-    wait_until(lambda: task.done, timeout)
-    return task
 
 
 def test_api_call_task_runs_in_worker_and_delivers_on_main(qgis_app):
@@ -94,7 +80,7 @@ def test_poll_backs_off_reports_progress_and_ends_on_success(qgis_app):
     task = tasks.PollAoiTask(client, "a1", on_done=done.append, initial_delay=0.05, factor=2.0, max_delay=0.15)
     task.aoiUpdated.connect(lambda a: updates.append((a.progress, threading.current_thread() is MAIN)))
     run_task(task)
-    assert done and tasks.status_text(done[0].status) == "success"
+    assert done and status_text(done[0].status) == "success"
     assert [u[0] for u in updates] == [0, 40, 80, 100]
     assert all(u[1] for u in updates)  # signals arrive on the main thread
     gaps = [b - a for a, b in zip(client.calls, client.calls[1:])]
@@ -108,7 +94,7 @@ def test_poll_ends_on_failed_and_partial(qgis_app, final):
     task = tasks.PollAoiTask(FakeClient([aoi("running", 10), aoi(final, 60)]), "a1", on_done=done.append,
                              initial_delay=0.01)
     run_task(task)
-    assert tasks.status_text(done[0].status) == final
+    assert status_text(done[0].status) == final
 
 
 def test_poll_survives_transient_errors(qgis_app):

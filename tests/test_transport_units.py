@@ -16,6 +16,7 @@ from pixxel_qgis.client import (
     NotFoundError,
     PixxelClient,
     PixxelConnectionError,
+    PixxelError,
     PixxelTimeoutError,
     RateLimitError,
     RequestValidationError,
@@ -269,7 +270,7 @@ def test_which_statuses_are_retried(server, status, retried):
     if retried:
         assert t.request("GET", "/x") == "ok" and len(calls) == 2
     else:
-        with pytest.raises(Exception) as info:  # noqa: PT011 - the type is checked just below
+        with pytest.raises(PixxelError) as info:
             t.request("GET", "/x")
         assert info.value.status == status and len(calls) == 1
 

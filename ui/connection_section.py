@@ -7,11 +7,13 @@ from typing import Optional
 from qgis.core import Qgis
 from qgis.gui import QgsPasswordLineEdit
 from qgis.PyQt.QtCore import pyqtSignal
-from qgis.PyQt.QtWidgets import QFormLayout, QLineEdit, QPushButton
+from qgis.PyQt.QtWidgets import QLineEdit, QPushButton
 
+from ..client.defaults import DEFAULT_BASE_URL
 from ..client.errors import PixxelError
 from ..core import connection as conn_mod
-from .widgets import Section, label, row
+from ..i18n import tr
+from .widgets import Section, form_layout, label, row
 
 
 class ConnectionSection(Section):
@@ -19,21 +21,21 @@ class ConnectionSection(Section):
     saved = pyqtSignal()
 
     def __init__(self, panel):
-        super().__init__(panel, "Connection", "connectionGroup")
+        super().__init__(panel, tr("Connection"), "connectionGroup")
         self._client = None
         self._client_key = None
         self._stored_key: Optional[str] = None  # the key read from the auth DB, kept for the session
-        form = QFormLayout(self)
+        form = form_layout(self)
         self.base_url_edit = QLineEdit()
-        self.base_url_edit.setPlaceholderText(conn_mod.DEFAULT_BASE_URL)
+        self.base_url_edit.setPlaceholderText(DEFAULT_BASE_URL)
         self.api_key_edit = QgsPasswordLineEdit()
         self.api_key_edit.setShowLockIcon(True)
-        self.save_button = QPushButton("Save")
-        self.save_button.setToolTip("Store the base URL, and the API key in the QGIS authentication database")
-        self.test_button = QPushButton("Test connection")
+        self.save_button = QPushButton(tr("Save"))
+        self.save_button.setToolTip(tr("Store the base URL, and the API key in the QGIS authentication database"))
+        self.test_button = QPushButton(tr("Test connection"))
         self.connection_status = label()
-        form.addRow("Base URL", self.base_url_edit)
-        form.addRow("API key", self.api_key_edit)
+        form.addRow(tr("Base URL"), self.base_url_edit)
+        form.addRow(tr("API key"), self.api_key_edit)
         form.addRow(row(self.save_button, self.test_button, None))
         form.addRow(self.connection_status)
         self.save_button.clicked.connect(panel.slot(self.save_connection))
@@ -47,9 +49,9 @@ class ConnectionSection(Section):
 
     def _update_key_placeholder(self):
         if conn_mod.has_stored_key():
-            self.api_key_edit.setPlaceholderText("Stored in the QGIS authentication database")
+            self.api_key_edit.setPlaceholderText(tr("Stored in the QGIS authentication database"))
         else:
-            self.api_key_edit.setPlaceholderText("Paste your Pixxel API key")
+            self.api_key_edit.setPlaceholderText(tr("Paste your Pixxel API key"))
 
     def _field_connection(self) -> conn_mod.Connection:
         """The connection the fields describe: a typed key wins over the stored one."""
@@ -89,13 +91,13 @@ class ConnectionSection(Section):
         self._update_key_placeholder()
         self._client = None
         if conn_mod.has_stored_key():
-            self.connection_status.setText(f"Saved. Using {conn.base_url}.")
-            self.panel.message("Connection saved; the API key is in the QGIS authentication database.",
+            self.connection_status.setText(tr("Saved. Using {url}.").format(url=conn.base_url))
+            self.panel.message(tr("Connection saved; the API key is in the QGIS authentication database."),
                                Qgis.Success)
             self.saved.emit()
         else:
-            self.connection_status.setText("Saved the base URL. Enter your API key and press Save.")
-            self.panel.warn("No API key is stored yet: enter your Pixxel API key and press Save.")
+            self.connection_status.setText(tr("Saved the base URL. Enter your API key and press Save."))
+            self.panel.warn(tr("No API key is stored yet: enter your Pixxel API key and press Save."))
 
     def test_connection(self):
         def check(client):
@@ -104,14 +106,15 @@ class ConnectionSection(Section):
             return pong
 
         def ok(_pong):
-            text = f"Connected to {self._client_key[0]}; the API key works."
+            text = tr("Connected to {url}; the API key works.").format(url=self._client_key[0])
             self.connection_status.setText(text)
             self.panel.message(text, Qgis.Success)
 
         def failed(msg):
-            self.connection_status.setText(f"Connection failed: {msg}")
-            self.panel.error(f"Connection failed: {msg}")
+            text = tr("Connection failed: {error}").format(error=msg)
+            self.connection_status.setText(text)
+            self.panel.error(text)
 
-        self.connection_status.setText("Testing…")
-        if self.panel.call("Pixxel: test connection", check, ok, failed, [self.test_button]) is None:
-            self.connection_status.setText("Not tested: no API key.")
+        self.connection_status.setText(tr("Testing…"))
+        if self.panel.call(tr("Pixxel: test connection"), check, ok, failed, [self.test_button]) is None:
+            self.connection_status.setText(tr("Not tested: no API key."))

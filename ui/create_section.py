@@ -11,11 +11,11 @@ from qgis.core import Qgis
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QProgressBar, QPushButton, QVBoxLayout
 
-from ..core.tasks import CreateAoiTask, PollAoiTask, status_text
+from ..client.polling import is_final, status_text
+from ..core.tasks.tasks import CreateAoiTask, PollAoiTask
+from ..i18n import tr
 from .output_options import OutputOptions
 from .widgets import Section, label, row
-
-FINAL_STATUSES = ("success", "partial_success", "failed")
 
 
 class CreateSection(Section):
@@ -25,14 +25,14 @@ class CreateSection(Section):
     flowEnded = pyqtSignal()
 
     def __init__(self, panel, form):
-        super().__init__(panel, "Create", "createGroup")
+        super().__init__(panel, tr("Create"), "createGroup")
         self.form_section = form  # AoiFormSection: makes the request bodies
         self._flow_tasks: List[Any] = []  # the create/poll/load task of the running flow
         self._flow_queue: List[Any] = []  # the AOIs still to create
         lay = QVBoxLayout(self)
         self.output = OutputOptions()  # GeoPackage in a folder, or memory layers (kept in QgsSettings)
-        self.create_button = QPushButton("Create AOI")
-        self.cancel_button = QPushButton("Cancel")
+        self.create_button = QPushButton(tr("Create AOI"))
+        self.cancel_button = QPushButton(tr("Cancel"))
         self.cancel_button.setEnabled(False)
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 100)
@@ -49,7 +49,7 @@ class CreateSection(Section):
         payloads = self.form_section.payloads()
         if not payloads:
             return
-        client = self.panel.client()
+        client = self.panel.connection.client()
         if client is None:
             return
         self._flow_queue = list(payloads)
@@ -64,7 +64,7 @@ class CreateSection(Section):
                 task.cancel()
             except RuntimeError:  # already deleted by the task manager
                 pass
-        self.create_status.setText("Cancelling…")
+        self.create_status.setText(tr("Cancelling…"))
 
     # ------------------------------------------------------------------ the flow
     def _run(self, task):
@@ -76,32 +76,35 @@ class CreateSection(Section):
             self._flow_end()
             return
         payload = self._flow_queue.pop(0)
-        self.create_status.setText(f"Creating “{payload.name}”…")
+        name = payload.name
+        self.create_status.setText(tr("Creating “{name}”…").format(name=name))
         self.progress_bar.setValue(0)
         alive = self.panel.alive
         self._run(CreateAoiTask(
             client, payload,
             alive(lambda aoi: self._created(client, aoi)),
-            alive(lambda m: self._flow_failed(f"“{payload.name}” was not created: {m}")),
-            alive(lambda: self._flow_cancelled(
-                f"Creating “{payload.name}” was cancelled; if the request had reached the "
-                "server the AOI exists: see Existing AOIs.")),
+            alive(lambda m: self._flow_failed(tr("“{name}” was not created: {error}").format(name=name, error=m))),
+            alive(lambda: self._flow_cancelled(tr(
+                "Creating “{name}” was cancelled; if the request had reached the server the AOI exists: see "
+                "the AOIs tab.").format(name=name))),
         ))
 
     def _created(self, client, aoi):
         name = aoi.name or aoi.aoi_id
-        self.create_status.setText(f"“{name}” created ({status_text(aoi.status)}); waiting for processing…")
-        self.panel.message(f"AOI “{name}” created; processing started.", Qgis.Info, 4)
-        if status_text(aoi.status) in FINAL_STATUSES:
+        self.create_status.setText(tr("“{name}” created ({status}); waiting for processing…").format(
+            name=name, status=status_text(aoi.status)))
+        self.panel.message(tr("AOI “{name}” created; processing started.").format(name=name), Qgis.Info, 4)
+        if is_final(aoi.status):
             self._polled(client, aoi)
             return
         alive = self.panel.alive
         task = PollAoiTask(client, aoi.aoi_id, name,
                            alive(lambda a: self._polled(client, a)),
-                           alive(lambda m: self._flow_failed(f"Waiting for “{name}” stopped: {m}")),
-                           alive(lambda: self._flow_cancelled(
-                               f"Stopped waiting for “{name}”; it keeps processing on the server. "
-                               "Load it later from Existing AOIs.")),
+                           alive(lambda m: self._flow_failed(
+                               tr("Waiting for “{name}” stopped: {error}").format(name=name, error=m))),
+                           alive(lambda: self._flow_cancelled(tr(
+                               "Stopped waiting for “{name}”; it keeps processing on the server. Load it later "
+                               "from the AOIs tab.").format(name=name))),
                            **self.panel.poll_options)
         task.aoiUpdated.connect(alive(self._aoi_update))
         task.statusMessage.connect(alive(self.create_status.setText))
@@ -110,33 +113,36 @@ class CreateSection(Section):
     def _aoi_update(self, aoi):
         progress = int(aoi.progress or 0)
         self.progress_bar.setValue(max(0, min(100, progress)))
-        self.create_status.setText(f"“{aoi.name or aoi.aoi_id}”: {status_text(aoi.status)}, {progress}%")
+        self.create_status.setText(tr("“{name}”: {status}, {progress}%").format(
+            name=aoi.name or aoi.aoi_id, status=status_text(aoi.status), progress=progress))
 
     def _polled(self, client, aoi):
         name = aoi.name or aoi.aoi_id
         status = status_text(aoi.status)
         self.progress_bar.setValue(int(aoi.progress or (100 if status == "success" else 0)))
         if status == "failed":
-            self.panel.message(f"AOI “{name}” failed on the Pixxel side; no assets were produced.",
+            self.panel.message(tr("AOI “{name}” failed on the Pixxel side; no assets were produced.").format(name=name),
                                Qgis.Critical, 0)
-            self.create_status.setText(f"“{name}” failed.")
+            self.create_status.setText(tr("“{name}” failed.").format(name=name))
             self._next_or_end(client)
             return
         if status == "partial_success":
-            self.panel.message(f"AOI “{name}” finished with partial success; loading the assets that exist.",
+            self.panel.message(tr("AOI “{name}” finished with partial success; loading the assets that exist.")
+                               .format(name=name),
                                Qgis.Warning, 10)
         else:
-            self.panel.message(f"AOI “{name}” is ready; loading its assets.", Qgis.Success, 5)
-        self.create_status.setText(f"“{name}” {status}; loading assets…")
+            self.panel.message(tr("AOI “{name}” is ready; loading its assets.").format(name=name), Qgis.Success, 5)
+        self.create_status.setText(tr("“{name}” {status}; loading assets…").format(name=name, status=status))
         self._run(self.panel.load_task(
             client, aoi, lambda res: self._loaded(client, res),
-            lambda m: self._flow_failed(f"Assets of “{name}” not loaded: {m}"),
-            lambda: self._flow_cancelled(f"Loading the assets of “{name}” was cancelled.")))
+            lambda m: self._flow_failed(tr("Assets of “{name}” not loaded: {error}").format(name=name, error=m)),
+            lambda: self._flow_cancelled(tr("Loading the assets of “{name}” was cancelled.").format(name=name))))
 
     def _loaded(self, client, result):
         aoi = result["aoi"]
         self.progress_bar.setValue(100)
-        text = f"“{aoi.name or aoi.aoi_id}”: {result.get('message') or str(result['count']) + ' assets loaded.'}"
+        summary = result.get("message") or tr("{count} assets loaded.").format(count=result["count"])
+        text = tr("“{name}”: {summary}").format(name=aoi.name or aoi.aoi_id, summary=summary)
         self.create_status.setText(text)
         self.panel.message(text, Qgis.Success, 8)
         self.assetsLoaded.emit()

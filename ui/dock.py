@@ -1,11 +1,13 @@
-"""The Pixxel dock panel: composes its sections and runs their tasks.
+"""The Pixxel dock panel: composes its sections in tabs and runs their tasks.
 
-Sections (one file each): connection_section (base URL, key, Save, Test), geometry_section (use selection,
-mode, area/vertices, preview), aoi_form (name, project, satellite, dates, cloud, image search),
-create_section (output choice, create + poll + assets, progress, cancel), existing_aois (list, refresh,
-load again), asset_rasters (open the selected assets' GeoTIFFs).
+Sections (one file each), one tab each, reached as attributes of the dock (``dock.connection.save_button``):
+``connection`` (connection_section: base URL, key, Save, Test), ``aoi_geometry`` (geometry_section: use
+selection, mode, area/vertices, preview) and ``aoi_form`` (aoi_form: name, project, satellite) on the AOI
+tab, ``images`` (image_search: dates, cloud, search, results, footprints), ``flow`` (create_section: output
+choice, create + poll + assets, progress, cancel), ``aois`` (existing_aois: list, refresh, load again),
+``rasters`` (asset_rasters: open the selected assets' GeoTIFFs).
 
-The dock owns the TaskKeeper and ``shutdown()``; every network call runs in a core.tasks QgsTask started
+The dock owns the TaskKeeper and ``shutdown()``; every network call runs in a core.tasks.tasks QgsTask started
 through ``call()``/``start()``. A failure never clears what the user typed.
 """
 
@@ -15,30 +17,40 @@ from typing import Callable
 
 from qgis.core import Qgis, QgsProject
 from qgis.gui import QgsDockWidget
-from qgis.PyQt.QtWidgets import QScrollArea, QVBoxLayout, QWidget
+from qgis.PyQt.QtWidgets import QFrame, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
-from ..core.tasks import ApiCallTask, LoadAssetsTask, TaskKeeper, user_message
+from ..core.tasks.tasks import ApiCallTask, LoadAssetsTask, TaskKeeper, user_message
+from ..i18n import tr
 from .aoi_form import AoiFormSection
 from .asset_rasters import AssetRastersSection
 from .connection_section import ConnectionSection
 from .create_section import CreateSection
 from .existing_aois import ExistingAoisSection
 from .geometry_section import GeometrySection
+from .image_search import ImageSearchSection
 
 TITLE = "Pixxel"
 
 
-def _forward(section: str, name: str) -> property:
-    """A dock attribute that is ``self.<section>.<name>`` (widgets and state live in the sections)."""
-    return property(lambda self: getattr(getattr(self, section), name),
-                    lambda self, value: setattr(getattr(self, section), name, value))
+def _scrolling_page(*sections) -> QScrollArea:
+    """A tab page: the sections stacked, scrolling vertically only (the page is as wide as the dock)."""
+    body = QWidget()
+    lay = QVBoxLayout(body)
+    for section in sections:
+        lay.addWidget(section)
+    lay.addStretch(1)
+    page = QScrollArea()
+    page.setWidgetResizable(True)
+    page.setFrameShape(QFrame.Shape.NoFrame)
+    page.setWidget(body)
+    return page
 
 
 class PixxelDockWidget(QgsDockWidget):
     #: extra PixxelClient keyword arguments (tests shorten timeouts and retry budgets)
     client_options: dict = {}
-    #: PollAoiTask keyword arguments (tests shorten the delays)
-    poll_options = {"initial_delay": 1.0, "factor": 1.5, "max_delay": 10.0, "max_transient": 5}
+    #: extra PollAoiTask (client.polling.poll_aoi) keywords; empty: its defaults (tests shorten the delays)
+    poll_options: dict = {}
 
     def __init__(self, iface, parent=None):
         super().__init__(TITLE, parent)
@@ -48,132 +60,41 @@ class PixxelDockWidget(QgsDockWidget):
         self._closed = False
         self.last_result = None  # what LoadAssetsTask delivered last
 
-        self.connection_section = ConnectionSection(self)
-        self.geometry_section = GeometrySection(self)
-        self.form_section = AoiFormSection(self, self.geometry_section)
-        self.create_section = CreateSection(self, self.form_section)
-        self.existing_section = ExistingAoisSection(self)
-        self.raster_section = AssetRastersSection(self)
+        self.connection = ConnectionSection(self)
+        self.aoi_geometry = GeometrySection(self)
+        self.aoi_form = AoiFormSection(self, self.aoi_geometry)
+        self.images = ImageSearchSection(self, self.aoi_geometry, self.aoi_form)
+        self.aoi_form.images_section = self.images
+        self.flow = CreateSection(self, self.aoi_form)
+        self.aois = ExistingAoisSection(self)
+        self.rasters = AssetRastersSection(self)
 
-        self.connection_section.saved.connect(self.slot(self._connection_saved))
+        self.connection.saved.connect(self.slot(self._connection_saved))
         # the boundary layer replaces the preview of the AOI geometry
-        self.create_section.assetsLoaded.connect(self.slot(self.geometry_section.preview.clear))
-        self.create_section.flowEnded.connect(self.slot(lambda: self.existing_section.refresh_aois(quiet=True)))
+        self.flow.assetsLoaded.connect(self.slot(self.aoi_geometry.preview.clear))
+        self.flow.flowEnded.connect(self.slot(lambda: self.aois.refresh_aois(quiet=True)))
         self.visibilityChanged.connect(self._visibility_changed)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        body = QWidget()
-        outer = QVBoxLayout(body)
-        for section in (self.connection_section, self.geometry_section, self.form_section,
-                        self.create_section, self.existing_section, self.raster_section):
-            outer.addWidget(section)
-        outer.addStretch(1)
-        scroll.setWidget(body)
-        self.setWidget(scroll)
+        # Tabs on the side: six titles side by side would not fit a dock 300 px wide.
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("pixxelTabs")
+        self.tabs.setTabPosition(QTabWidget.TabPosition.West)
+        self.tabs.setDocumentMode(True)
+        for title, sections in ((tr("Connection"), (self.connection,)),
+                                (tr("AOI"), (self.aoi_geometry, self.aoi_form)),
+                                (tr("Images"), (self.images,)),
+                                (tr("Create"), (self.flow,)),
+                                (tr("AOIs"), (self.aois,)),
+                                (tr("Rasters"), (self.rasters,))):
+            self.tabs.addTab(_scrolling_page(*sections), title)
+        self.setWidget(self.tabs)
 
-    # ------------------------------------------------------------------ the sections' public surface
-    base_url_edit = _forward("connection_section", "base_url_edit")
-    api_key_edit = _forward("connection_section", "api_key_edit")
-    save_button = _forward("connection_section", "save_button")
-    test_button = _forward("connection_section", "test_button")
-    connection_status = _forward("connection_section", "connection_status")
-
-    shapes = _forward("geometry_section", "shapes")
-    mode_combo = _forward("geometry_section", "mode_combo")
-    use_selection_button = _forward("geometry_section", "use_selection_button")
-    clear_geometry_button = _forward("geometry_section", "clear_geometry_button")
-    geometry_info = _forward("geometry_section", "geometry_info")
-    geometry_notes = _forward("geometry_section", "geometry_notes")
-
-    name_edit = _forward("form_section", "name_edit")
-    name_status = _forward("form_section", "name_status")
-    description_edit = _forward("form_section", "description_edit")
-    project_combo = _forward("form_section", "project_combo")
-    satellite_combo = _forward("form_section", "satellite_combo")
-    provider_combo = _forward("form_section", "provider_combo")
-    refresh_lists_button = _forward("form_section", "refresh_lists_button")
-    start_date = _forward("form_section", "start_date")
-    end_date = _forward("form_section", "end_date")
-    cloud_spin = _forward("form_section", "cloud_spin")
-    search_button = _forward("form_section", "search_button")
-    search_status = _forward("form_section", "search_status")
-    item_table = _forward("form_section", "item_table")
-    footprints_button = _forward("form_section", "footprints_button")
-
-    output_combo = _forward("output", "output_combo")
-    gpkg_folder_widget = _forward("output", "gpkg_folder_widget")
-    #: write the layers to a GeoPackage (False: temporary memory layers); backed by the Output choice
-    save_gpkg = _forward("output", "save_gpkg")
-    #: folder of the GeoPackages (None: core.layers.default_gpkg_folder(project)); backed by the Folder field
-    gpkg_folder = _forward("output", "gpkg_folder")
-
-    create_button = _forward("create_section", "create_button")
-    cancel_button = _forward("create_section", "cancel_button")
-    progress_bar = _forward("create_section", "progress_bar")
-    create_status = _forward("create_section", "create_status")
-    _flow_tasks = _forward("create_section", "_flow_tasks")
-
-    open_raster_button = _forward("raster_section", "open_raster_button")
-    raster_status = _forward("raster_section", "raster_status")
-
-    aois = _forward("existing_section", "aois")
-    aoi_table = _forward("existing_section", "aoi_table")
-    refresh_aois_button = _forward("existing_section", "refresh_aois_button")
-    load_aoi_button = _forward("existing_section", "load_aoi_button")
-    existing_status = _forward("existing_section", "existing_status")
-
-    @property
-    def output(self):
-        """The Output choice (ui.output_options.OutputOptions) of the Create section."""
-        return self.create_section.output
-
-    @property
-    def _aoi_band(self):
-        return self.geometry_section.preview.band
-
-    @property
-    def _fp_band(self):
-        return self.form_section.footprints.band
-
-    def client(self):
-        return self.connection_section.client()
-
-    def save_connection(self):
-        self.connection_section.save_connection()
-
-    def test_connection(self):
-        self.connection_section.test_connection()
-
-    def use_selection(self):
-        self.geometry_section.use_selection()
-
-    def clear_geometry(self):
-        self.geometry_section.clear_geometry()
-
-    def check_name(self):
-        self.form_section.check_name()
-
-    def refresh_reference_data(self):
-        self.form_section.refresh_reference_data()
-
-    def search_images(self):
-        self.form_section.search_images()
-
-    def create_aoi(self):
-        self.create_section.create_aoi()
-
-    def cancel_create(self):
-        self.create_section.cancel_create()
-
-    def refresh_aois(self, quiet: bool = False):
-        self.existing_section.refresh_aois(quiet)
-
-    def load_selected_aoi(self):
-        self.existing_section.load_selected_aoi()
-
-    def open_selected_rasters(self):
-        self.raster_section.open_selected_rasters()
+    def show_section(self, section) -> None:
+        """Bring the tab holding ``section`` to the front."""
+        for i in range(self.tabs.count()):
+            if self.tabs.widget(i).isAncestorOf(section):
+                self.tabs.setCurrentIndex(i)
+                return
 
     # ------------------------------------------------------------------ messages
     def message(self, text: str, level=Qgis.Info, duration: int = 6):
@@ -220,7 +141,7 @@ class PixxelDockWidget(QgsDockWidget):
 
     def call(self, description: str, fn, on_done, on_error=None, buttons=()):
         """Run ``fn(client)`` in a task; the buttons are disabled meanwhile. None when there is no client."""
-        client = self.client()
+        client = self.connection.client()
         if client is None:
             return None
         for b in buttons:
@@ -250,29 +171,29 @@ class PixxelDockWidget(QgsDockWidget):
             self.last_result = result
             canvas = self.canvas()
             if canvas is not None and result.get("boundary_layer") is not None:
-                from ..core import layers
+                from ..core.assets import layers
 
                 layers.zoom_to_layer(canvas, result["asset_layer"] if result.get("count") else
                                      result["boundary_layer"])
             on_done(result)
 
-        return LoadAssetsTask(client, aoi, self.output.gpkg_path(project, aoi), project, self.alive(done),
+        return LoadAssetsTask(client, aoi, self.flow.output.gpkg_path(project, aoi), project, self.alive(done),
                               self.alive(on_error), self.alive(on_cancel))
 
     def _connection_saved(self):
-        self.form_section.refresh_reference_data()
-        self.existing_section.refresh_aois()
+        self.aoi_form.refresh_reference_data()
+        self.aois.refresh_aois()
 
     # ------------------------------------------------------------------ lifecycle
     def shutdown(self):
         """Cancel this panel's tasks and drop its canvas items; called by the plugin's unload()."""
         self._closed = True
         self.tasks.cancel_all(detach=True)
-        self.geometry_section.preview.clear()
-        self.form_section.footprints.clear()
+        self.aoi_geometry.preview.clear()
+        self.images.footprints.clear()
 
     def _visibility_changed(self, visible: bool):
         """The canvas previews belong to the panel: hidden with it, shown again with it."""
-        self.geometry_section.preview.set_visible(visible)
-        self.form_section.footprints.set_visible(visible)
+        self.aoi_geometry.preview.set_visible(visible)
+        self.images.footprints.set_visible(visible)
 

@@ -15,25 +15,27 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..core.tasks import status_text
+from ..client.polling import status_text
+from ..i18n import tr
 from .widgets import Section, label, row
 
 
 class ExistingAoisSection(Section):
     def __init__(self, panel):
-        super().__init__(panel, "Existing AOIs", "existingGroup")
+        super().__init__(panel, tr("Existing AOIs"), "existingGroup")
         self.aois: List[Any] = []
         lay = QVBoxLayout(self)
         self.aoi_table = QTableWidget(0, 4)
-        self.aoi_table.setHorizontalHeaderLabels(("Name", "Status", "Progress", "Created"))
+        self.aoi_table.setHorizontalHeaderLabels((tr("Name"), tr("Status"), tr("Progress"), tr("Created")))
         self.aoi_table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.aoi_table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.aoi_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.aoi_table.verticalHeader().setVisible(False)
         self.aoi_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
         self.aoi_table.setMinimumHeight(120)
-        self.refresh_aois_button = QPushButton("Refresh")
-        self.load_aoi_button = QPushButton("Load boundary and assets")
+        self.refresh_aois_button = QPushButton(tr("Refresh"))
+        self.load_aoi_button = QPushButton(tr("Load"))
+        self.load_aoi_button.setToolTip(tr("Load the boundary and assets of the selected AOI"))
         self.existing_status = label()
         lay.addWidget(self.aoi_table)
         lay.addWidget(row(self.refresh_aois_button, self.load_aoi_button, None))
@@ -46,16 +48,17 @@ class ExistingAoisSection(Section):
         """List the AOIs; ``quiet``: no message on failure, nothing at all before the first client."""
         def done(aois):
             self._set_aois(aois)
-            self.existing_status.setText(f"{len(self.aois)} AOI(s).")
+            self.existing_status.setText(tr("{count} AOI(s).").format(count=len(self.aois)))
 
         def failed(msg):
-            self.existing_status.setText(f"Could not list AOIs: {msg}")
+            text = tr("Could not list AOIs: {error}").format(error=msg)
+            self.existing_status.setText(text)
             if not quiet:
-                self.panel.error(f"Could not list AOIs: {msg}")
+                self.panel.error(text)
 
-        if quiet and not self.panel.connection_section.has_client:
+        if quiet and not self.panel.connection.has_client:
             return
-        self.panel.call("Pixxel: list AOIs", lambda c: c.all_aois(), done, failed, [self.refresh_aois_button])
+        self.panel.call(tr("Pixxel: list AOIs"), lambda c: c.all_aois(), done, failed, [self.refresh_aois_button])
 
     def _set_aois(self, aois):
         selected = self.selected_aoi()
@@ -84,29 +87,30 @@ class ExistingAoisSection(Section):
     def load_selected_aoi(self):
         aoi = self.selected_aoi()
         if aoi is None:
-            self.panel.warn("Select an AOI in the Existing AOIs list first.")
+            self.panel.warn(tr("Select an AOI in the Existing AOIs list first."))
             return
-        client = self.panel.client()
+        client = self.panel.connection.client()
         if client is None:
             return
         name = aoi.name or aoi.aoi_id
-        self.existing_status.setText(f"Loading “{name}”…")
+        self.existing_status.setText(tr("Loading “{name}”…").format(name=name))
         self.load_aoi_button.setEnabled(False)
 
         def done(result):
             self.load_aoi_button.setEnabled(True)
             status = status_text(result["aoi"].status)
-            text = f"“{name}” ({status}): {result.get('message') or ''}"
+            text = tr("“{name}” ({status}): {summary}").format(name=name, status=status, summary=result.get("message") or "")
             self.existing_status.setText(text)
             self.panel.message(text, Qgis.Success if status == "success" else Qgis.Warning, 8)
 
         def failed(msg):
             self.load_aoi_button.setEnabled(True)
-            self.existing_status.setText(f"“{name}” not loaded: {msg}")
-            self.panel.error(f"“{name}” not loaded: {msg}")
+            text = tr("“{name}” not loaded: {error}").format(name=name, error=msg)
+            self.existing_status.setText(text)
+            self.panel.error(text)
 
         def cancelled():
             self.load_aoi_button.setEnabled(True)
-            self.existing_status.setText("Cancelled.")
+            self.existing_status.setText(tr("Cancelled."))
 
         self.panel.start(self.panel.load_task(client, aoi, done, failed, cancelled))

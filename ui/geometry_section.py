@@ -4,30 +4,34 @@ from __future__ import annotations
 
 from typing import Any, List, Optional
 
-from qgis.PyQt.QtWidgets import QComboBox, QFormLayout, QPushButton
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
+from qgis.PyQt.QtWidgets import QPushButton
 
-from .widgets import CanvasPreview, Section, label, row
+from ..i18n import tr
+from .widgets import CanvasPreview, Section, combo, form_layout, label, row
 
-MODES = (("merge", "Merge into one polygon"), ("per_feature", "One AOI per feature"), ("hull", "Convex hull"))
-NO_GEOMETRY = "No AOI geometry yet: select polygons and press “Use selection”."
+MODES = (("merge", QT_TRANSLATE_NOOP("PixxelQgis", "Merge into one polygon")),
+         ("per_feature", QT_TRANSLATE_NOOP("PixxelQgis", "One AOI per feature")),
+         ("hull", QT_TRANSLATE_NOOP("PixxelQgis", "Convex hull")))
+NO_GEOMETRY = QT_TRANSLATE_NOOP("PixxelQgis", "No AOI geometry yet: select polygons and press “Use selection”.")
 
 
 class GeometrySection(Section):
     def __init__(self, panel):
-        super().__init__(panel, "AOI geometry", "geometryGroup")
-        self.shapes: List[Any] = []  # core.aoi_shape.AoiShape, EPSG:4326
+        super().__init__(panel, tr("AOI geometry"), "geometryGroup")
+        self.shapes: List[Any] = []  # core.aoi.aoi_shape.AoiShape, EPSG:4326
         self.preview = CanvasPreview(panel.canvas, "#ff00c8", 3, 50)
-        form = QFormLayout(self)
-        self.mode_combo = QComboBox()
+        form = form_layout(self)
+        self.mode_combo = combo()
         for key, text in MODES:
-            self.mode_combo.addItem(text, key)
-        self.use_selection_button = QPushButton("Use selection")
-        self.use_selection_button.setToolTip("Make the AOI from the selected polygons of the active layer")
-        self.clear_geometry_button = QPushButton("Clear")
-        self.geometry_info = label(NO_GEOMETRY)
+            self.mode_combo.addItem(tr(text), key)
+        self.use_selection_button = QPushButton(tr("Use selection"))
+        self.use_selection_button.setToolTip(tr("Make the AOI from the selected polygons of the active layer"))
+        self.clear_geometry_button = QPushButton(tr("Clear"))
+        self.geometry_info = label(tr(NO_GEOMETRY))
         self.geometry_notes = label()
         self.geometry_notes.setStyleSheet("color: #666;")
-        form.addRow("Several parts", self.mode_combo)
+        form.addRow(tr("Several parts"), self.mode_combo)
         form.addRow(row(self.use_selection_button, self.clear_geometry_button, None))
         form.addRow(self.geometry_info)
         form.addRow(self.geometry_notes)
@@ -36,7 +40,7 @@ class GeometrySection(Section):
         self.mode_combo.currentIndexChanged.connect(panel.slot(self._mode_changed))
 
     def use_selection(self):
-        from ..core import geometry
+        from ..core.aoi import geometry
 
         layer = self.panel.iface.activeLayer()
         try:
@@ -53,9 +57,10 @@ class GeometrySection(Section):
         area = sum(s.area_km2 for s in shapes)
         vertices = sum(s.vertex_count for s in shapes)
         if len(shapes) == 1:
-            text = f"Area: {area:,.2f} km² · Vertices: {vertices}"
+            text = tr("Area: {area} km² · Vertices: {vertices}").format(area=f"{area:,.2f}", vertices=vertices)
         else:
-            text = f"{len(shapes)} AOIs · Area: {area:,.2f} km² in total · Vertices: {vertices}"
+            text = tr("{count} AOIs · Area: {area} km² in total · Vertices: {vertices}").format(
+                count=len(shapes), area=f"{area:,.2f}", vertices=vertices)
         self.geometry_info.setText(text)
         notes = list(dict.fromkeys(n for s in shapes for n in (s.notes or [])))
         self.geometry_notes.setText("; ".join(notes))
@@ -66,7 +71,7 @@ class GeometrySection(Section):
 
     def clear_geometry(self):
         self._set_shapes([])
-        self.geometry_info.setText(NO_GEOMETRY)
+        self.geometry_info.setText(tr(NO_GEOMETRY))
         self.geometry_notes.setText("")
 
     def _set_shapes(self, shapes):

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from typing import Any, List, Optional
 
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, Qt
 from qgis.PyQt.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-COLUMNS = ("ID", "Date", "Cloud %", "Platform", "GSD (m)", "Off-nadir °", "Collection")
+from ..i18n import tr
+
+#: the widest the ID column starts (pixels): a narrow dock shows the other columns too
+ID_WIDTH = 120
+COLUMNS = (
+    QT_TRANSLATE_NOOP("PixxelQgis", "ID"),
+    QT_TRANSLATE_NOOP("PixxelQgis", "Date"),
+    QT_TRANSLATE_NOOP("PixxelQgis", "Cloud %"),
+    QT_TRANSLATE_NOOP("PixxelQgis", "Platform"),
+    QT_TRANSLATE_NOOP("PixxelQgis", "GSD (m)"),
+    QT_TRANSLATE_NOOP("PixxelQgis", "Off-nadir °"),
+    QT_TRANSLATE_NOOP("PixxelQgis", "Collection"),
+)
 
 
 class _NumItem(QTableWidgetItem):
@@ -18,7 +30,7 @@ class _NumItem(QTableWidgetItem):
         self.value = value
         self.setTextAlignment(int(Qt.AlignRight | Qt.AlignVCenter))
 
-    def __lt__(self, other):  # noqa: D105
+    def __lt__(self, other):
         a = self.value if self.value is not None else float("-inf")
         b = getattr(other, "value", None)
         b = b if b is not None else float("-inf")
@@ -46,7 +58,7 @@ class ItemTable(QTableWidget):
     def __init__(self, parent=None):
         super().__init__(0, len(COLUMNS), parent)
         self.items: List[Any] = []
-        self.setHorizontalHeaderLabels(COLUMNS)
+        self.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -54,6 +66,7 @@ class ItemTable(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.horizontalHeader().setStretchLastSection(True)
         self.setAlternatingRowColors(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setMinimumHeight(140)
 
     def set_items(self, items: List[Any]) -> None:
@@ -74,6 +87,7 @@ class ItemTable(QTableWidget):
             self.setItem(row, 6, QTableWidgetItem(getattr(item, "collection", None) or ""))
         self.setSortingEnabled(True)
         self.resizeColumnsToContents()
+        self.setColumnWidth(0, min(self.columnWidth(0), ID_WIDTH))  # long ids elided; the tooltip has them
 
     def selected_items(self) -> List[Any]:
         rows = sorted({idx.row() for idx in self.selectionModel().selectedRows()})

@@ -1,7 +1,7 @@
 """Where loaded assets go: a GeoPackage in a chosen folder (default) or temporary memory layers.
 
 The choice is kept in QgsSettings (``pixxel/output_mode``: "gpkg" or "memory"; ``pixxel/gpkg_folder``:
-the folder, empty meaning ``core.layers.default_gpkg_folder(project)``, i.e. beside the saved project).
+the folder, empty meaning ``core.assets.layers.default_gpkg_folder(project)``, i.e. beside the saved project).
 """
 
 from __future__ import annotations
@@ -10,13 +10,16 @@ from typing import Any, Optional
 
 from qgis.core import QgsProject, QgsSettings
 from qgis.gui import QgsFileWidget
-from qgis.PyQt.QtWidgets import QComboBox, QFormLayout, QWidget
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
+from qgis.PyQt.QtWidgets import QWidget
 
-KEY_OUTPUT_MODE = "pixxel/output_mode"
-KEY_GPKG_FOLDER = "pixxel/gpkg_folder"
+from ..core.settings import KEY_GPKG_FOLDER, KEY_OUTPUT_MODE
+from ..i18n import tr
+from .widgets import combo, form_layout
+
 GPKG, MEMORY = "gpkg", "memory"
-OUTPUTS = ((GPKG, "GeoPackage"), (MEMORY, "Temporary layers (memory)"))
-FOLDER_HINT = "Empty: a pixxel_data folder beside the saved project"
+OUTPUTS = ((GPKG, QT_TRANSLATE_NOOP("PixxelQgis", "GeoPackage")),
+           (MEMORY, QT_TRANSLATE_NOOP("PixxelQgis", "Temporary layers (memory)")))
 
 
 class OutputOptions(QWidget):
@@ -24,20 +27,21 @@ class OutputOptions(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        form = QFormLayout(self)
+        form = form_layout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        self.output_combo = QComboBox()
+        self.output_combo = combo()
         for key, text in OUTPUTS:
-            self.output_combo.addItem(text, key)
-        self.output_combo.setToolTip("GeoPackage: saved, reopened with the project. "
-                                     "Temporary layers: lost when QGIS closes, nothing written to disk.")
+            self.output_combo.addItem(tr(text), key)
+        self.output_combo.setToolTip(tr("GeoPackage: saved, reopened with the project. "
+                                        "Temporary layers: lost when QGIS closes, nothing written to disk."))
         self.gpkg_folder_widget = QgsFileWidget()
         self.gpkg_folder_widget.setStorageMode(QgsFileWidget.GetDirectory)
-        self.gpkg_folder_widget.setDialogTitle("Folder of the Pixxel GeoPackages")
-        self.gpkg_folder_widget.lineEdit().setPlaceholderText(FOLDER_HINT)
-        self.gpkg_folder_widget.setToolTip(FOLDER_HINT + " (or the QGIS profile folder while it is unsaved).")
-        form.addRow("Output", self.output_combo)
-        form.addRow("Folder", self.gpkg_folder_widget)
+        self.gpkg_folder_widget.setDialogTitle(tr("Folder of the Pixxel GeoPackages"))
+        self.gpkg_folder_widget.lineEdit().setPlaceholderText(tr("Empty: a pixxel_data folder beside the saved project"))
+        self.gpkg_folder_widget.setToolTip(tr("Empty: a pixxel_data folder beside the saved project (or the QGIS "
+                                              "profile folder while it is unsaved)."))
+        form.addRow(tr("Output"), self.output_combo)
+        form.addRow(tr("Folder"), self.gpkg_folder_widget)
 
         settings = QgsSettings()
         i = self.output_combo.findData(settings.value(KEY_OUTPUT_MODE, GPKG, type=str))
@@ -65,7 +69,7 @@ class OutputOptions(QWidget):
 
     @property
     def gpkg_folder(self) -> Optional[str]:
-        """The chosen folder, or None for ``core.layers.default_gpkg_folder(project)``."""
+        """The chosen folder, or None for ``core.assets.layers.default_gpkg_folder(project)``."""
         return self.gpkg_folder_widget.filePath().strip() or None
 
     @gpkg_folder.setter
@@ -76,6 +80,6 @@ class OutputOptions(QWidget):
         """The GeoPackage for this AOI's layers, or None for memory layers."""
         if not self.save_gpkg:
             return None
-        from ..core import layers
+        from ..core.assets import layers
 
         return layers.default_gpkg_path(project, aoi, self.gpkg_folder)

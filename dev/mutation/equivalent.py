@@ -7,7 +7,7 @@ listed here is reported as "NOT EXPLAINED: needs a test". Keep each reason check
 _P = "client/pagination.py"
 _C = "client/client.py"
 _T = "client/transport.py"
-_A = "core/aoi_shape.py"
+_A = "core/aoi/aoi_shape.py"
 _N = "core/connection.py"
 
 _MARKER = ("cosmic-ray turns the keyword-only marker `*` into the positional-only marker `/`: the parameters "

@@ -11,13 +11,13 @@ import signal
 import sys
 import time
 
-import pytest  # noqa: F401 - warm imports shared by every child
+import pytest
 import requests  # noqa: F401
 import shapely  # noqa: F401
 from pydantic import BaseModel  # noqa: F401
 
 if os.environ.get("MUTATION_QGIS") == "1":
-    import qgis.core  # noqa: F401
+    import qgis.core
     import qgis.PyQt.QtWidgets  # noqa: F401
 
 

@@ -39,7 +39,7 @@ TARGETS = {
         ],
         "qgis": False,
     },
-    "core/aoi_shape.py": {
+    "core/aoi/aoi_shape.py": {
         "tests": ["tests/test_aoi_shape.py", "tests/test_aoi_shape_details.py"],
         "qgis": False,
         # Its guarding tests include ~40 s of property-based tests, and half of its 540 mutants would be

@@ -1,6 +1,6 @@
 """The pure-shapely half of the geometry step: polygons in EPSG:4326 -> AOI GeoJSON Polygons.
 
-No QGIS import here: ``core/geometry.py`` turns the selected features of a layer into shapely geometries
+No QGIS import here: ``core/aoi/geometry.py`` turns the selected features of a layer into shapely geometries
 in EPSG:4326 and calls :func:`prepare_aoi`, which
 
 1. refuses empty input, empty geometries, non-polygon types, NaN/inf coordinates and coordinates outside

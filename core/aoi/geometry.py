@@ -3,7 +3,7 @@
 ``selected_polygons_to_aoi(layer)`` checks the layer (a valid polygon vector layer with a CRS and a
 selection), reads the selected features' geometries without attributes, flattens curves to straight
 segments, drops Z/M, transforms each geometry to EPSG:4326 (QGIS/PROJ, in C++), exports WKB and hands the
-lot to shapely (``from_wkb``, vectorised) and :func:`pixxel_qgis.core.aoi_shape.prepare_aoi`, which
+lot to shapely (``from_wkb``, vectorised) and :func:`pixxel_qgis.core.aoi.aoi_shape.prepare_aoi`, which
 repairs, merges, caps the vertex count and orients the rings. The only Python loop is per feature.
 
 Refusals are :class:`GeometryRefused` (``str()`` is the user-facing message naming the layer and the
@@ -28,6 +28,7 @@ from qgis.core import (
 )
 from shapely.errors import GEOSException
 
+from ...client.defaults import AOI_CRS
 from .aoi_shape import MAX_VERTICES, AoiShape, GeometryRefused, NeedsChoice, prepare_aoi
 
 __all__ = [
@@ -42,8 +43,6 @@ __all__ = [
     "make_preview_rubber_band",
 ]
 
-#: The CRS of AOI geometries sent to the API.
-AOI_CRS = "EPSG:4326"
 
 _GEOMETRY_TYPE_NAMES = {
     QgsWkbTypes.PointGeometry: "a point layer",

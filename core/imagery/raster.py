@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from qgis.core import QgsProject, QgsRasterLayer, QgsTask
 
-from ..client.transport import _is_loopback
+from ...client.transport import _is_loopback
 
 __all__ = [
     "RasterOpenError",
@@ -123,7 +123,7 @@ class OpenRasterTask(QgsTask):
         self.on_done = on_done
         self.on_error = on_error
         self._detached = False
-        self._release = None  # set by core.tasks.TaskKeeper
+        self._release = None  # set by core.tasks.tasks.TaskKeeper
 
     def detach(self) -> None:
         """Drop the callbacks and stay silent (the panel that started the task is gone)."""
@@ -173,7 +173,9 @@ def _message(text: str, warning: bool = True) -> None:
         pass
     from qgis.core import Qgis, QgsMessageLog
 
-    QgsMessageLog.logMessage(text, "Pixxel", Qgis.Warning if warning else Qgis.Info)
+    from ..settings import LOG_TAG
+
+    QgsMessageLog.logMessage(text, LOG_TAG, Qgis.Warning if warning else Qgis.Info)
 
 
 def open_feature_raster(layer_id: str, fid: int) -> Optional[OpenRasterTask]:

@@ -134,7 +134,7 @@ def raster_action_code() -> str:
     """Python action code: looks the feature up by layer id and feature id (never pastes the URL into
     code, so a URL with quotes cannot inject Python) and opens its path as a raster in a background task."""
     return (
-        f"from {_PACKAGE}.core.raster import open_feature_raster\n"
+        f"from {_PACKAGE}.core.imagery.raster import open_feature_raster\n"
         "open_feature_raster('[% @layer_id %]', [% $id %])\n"
     )
 

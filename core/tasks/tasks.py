@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gc
 import threading
-import time
 import traceback
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Optional
@@ -22,29 +21,12 @@ from typing import Any, Callable, Iterable, Optional
 from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsProject, QgsTask
 from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
 
-from ..client.errors import (
-    CancelledError,
-    ConflictError,
-    PixxelConnectionError,
-    PixxelError,
-    PixxelTimeoutError,
-    RateLimitError,
-    ServerError,
-)
-from ..client.transport import cancel_scope
-
-LOG_TAG = "Pixxel"
-TERMINAL_STATUSES = ("success", "failed", "partial_success")
-TRANSIENT_ERRORS = (ServerError, RateLimitError, PixxelTimeoutError, PixxelConnectionError)
+from ...client import polling
+from ...client.errors import CancelledError, PixxelError
+from ...client.transport import cancel_scope
+from ..settings import LOG_TAG
 
 Callback = Optional[Callable[..., Any]]
-
-
-def status_text(status: Any) -> str:
-    """An AOI status (enum or str or None) as its plain value, e.g. "partial_success"."""
-    if status is None:
-        return "unknown"
-    return str(getattr(status, "value", status))
 
 
 def user_message(exc: BaseException) -> str:
@@ -122,23 +104,12 @@ class PixxelTask(QgsTask):
             self.error = user_message(exc)
             return False
 
-    def sleep(self, seconds: float, step: float = 0.1) -> bool:
-        """Sleep in small slices; False as soon as the task is cancelled."""
-        end = time.monotonic() + seconds
-        while True:
-            if self.isCanceled():
-                return False
-            left = end - time.monotonic()
-            if left <= 0:
-                return True
-            time.sleep(min(step, left))
-
     # -- main thread
     def deliver(self) -> Any:
         """Main-thread hook run before on_done (subclasses add layers here). Returns what on_done gets."""
         return self.result
 
-    def finished(self, result: bool) -> None:  # noqa: D401 - QgsTask API
+    def finished(self, result: bool) -> None:
         try:
             if result and not self.isCanceled():
                 try:
@@ -186,11 +157,7 @@ class ApiCallTask(PixxelTask):
 
 
 class CreateAoiTask(PixxelTask):
-    """POST /v0/aois with an ``AOICreate``; the client never duplicates an AOI when it retries.
-
-    With ``check_name`` (default) an AOI of the same name is looked up first and the request is not
-    sent when one exists (a ConflictError message, the same the server's 409 would give).
-    """
+    """:func:`client.polling.create_aoi` (name check, then a duplicate-safe POST /v0/aois) in a task."""
 
     def __init__(self, client, payload, on_done: Callback = None, on_error: Callback = None,
                  on_cancel: Callback = None, check_name: bool = True):
@@ -200,76 +167,47 @@ class CreateAoiTask(PixxelTask):
         self.check_name = check_name
 
     def work(self):
-        if self.check_name and self.client.find_aoi_by_name(self.payload.name) is not None:
-            raise ConflictError(f"An AOI named “{self.payload.name}” already exists", status=409)
-        if self.isCanceled():
-            raise CancelledError("Cancelled")
-        return self.client.create_aoi(self.payload)
+        return polling.create_aoi(self.client, self.payload, check_name=self.check_name, cancelled=self.isCanceled)
 
 
 class PollAoiTask(PixxelTask):
-    """Polls GET /v0/aoi/{id} until success, failed or partial_success.
+    """:func:`client.polling.poll_aoi` (until success, failed or partial_success, with backoff) in a task.
 
-    Backs off between polls (``initial_delay`` × ``factor`` up to ``max_delay``), reports progress
-    (0-100) to the task manager, emits ``aoiUpdated(aoi)`` for each answer and ``statusMessage(text)``
-    when it retries after a transient error (at most ``max_transient`` in a row).
+    Reports the AOI's progress (0-100) to the task manager, emits ``aoiUpdated(aoi)`` for each answer and
+    ``statusMessage(text)`` when it retries after a temporary error. ``poll_options``: poll_aoi's keywords
+    (initial_delay, factor, max_delay, max_transient, timeout_s); its defaults are the only ones.
     """
 
     aoiUpdated = pyqtSignal(object)
     statusMessage = pyqtSignal(str)
 
     def __init__(self, client, aoi_id: str, name: str = "", on_done: Callback = None,
-                 on_error: Callback = None, on_cancel: Callback = None, initial_delay: float = 1.0,
-                 factor: float = 1.5, max_delay: float = 10.0, max_transient: int = 5,
-                 timeout_s: Optional[float] = None):
+                 on_error: Callback = None, on_cancel: Callback = None, **poll_options):
         super().__init__(f"Pixxel: waiting for AOI “{name or aoi_id}”", on_done, on_error, on_cancel)
         self.client = client
         self.aoi_id = aoi_id
-        self.initial_delay = initial_delay
-        self.factor = factor
-        self.max_delay = max_delay
-        self.max_transient = max_transient
-        self.timeout_s = timeout_s
+        self.poll_options = poll_options
         self.polls = 0
         self.retries = 0
         self.last_aoi = None
         self.last_progress = 0.0
 
     def work(self):
-        delay = self.initial_delay
-        transient = 0
-        started = time.monotonic()
-        while not self.isCanceled():
-            try:
-                aoi = self.client.get_aoi(self.aoi_id, cancelled=self.isCanceled)
-            except TRANSIENT_ERRORS as exc:
-                transient += 1
-                self.retries += 1
-                if transient > self.max_transient:
-                    raise
-                self.statusMessage.emit(
-                    f"Retrying ({transient}/{self.max_transient}) after a temporary error: {exc}"
-                )
-            else:
-                transient = 0
-                self.polls += 1
-                self.last_aoi = aoi
-                progress = getattr(aoi, "progress", None)
-                if progress is not None:
-                    self.last_progress = max(0.0, min(100.0, float(progress)))
-                    self.setProgress(self.last_progress)
-                self.aoiUpdated.emit(aoi)
-                if status_text(getattr(aoi, "status", None)) in TERMINAL_STATUSES:
-                    return aoi
-            if self.timeout_s is not None and time.monotonic() - started > self.timeout_s:
-                raise PixxelTimeoutError(
-                    f"The AOI was still being processed after {self.timeout_s:.0f} s",
-                    hint="Load it later from the Existing AOIs list.",
-                )
-            if not self.sleep(delay):
-                break
-            delay = min(delay * self.factor, self.max_delay)
-        raise CancelledError("Cancelled")
+        return polling.poll_aoi(self.client, self.aoi_id, cancelled=self.isCanceled, progress=self._progress,
+                                on_update=self._update, on_retry=self._retry, **self.poll_options)
+
+    def _progress(self, percent: float) -> None:
+        self.last_progress = percent
+        self.setProgress(percent)
+
+    def _update(self, aoi) -> None:
+        self.polls += 1
+        self.last_aoi = aoi
+        self.aoiUpdated.emit(aoi)
+
+    def _retry(self, text: str) -> None:
+        self.retries += 1
+        self.statusMessage.emit(text)
 
 
 class LoadAssetsTask(PixxelTask):
@@ -304,7 +242,7 @@ class LoadAssetsTask(PixxelTask):
             return self._work()
 
     def _work(self):
-        from . import layers
+        from ..assets import layers
 
         # Pages stream into the layer builder: each page's JSON is dropped once its features exist, so
         # peak memory holds the features, not every page's parsed JSON as well.
@@ -328,7 +266,7 @@ class LoadAssetsTask(PixxelTask):
             yield page
 
     def deliver(self):
-        from . import layers
+        from ..assets import layers
 
         prepared = self.prepared
         project = self.project or QgsProject.instance()

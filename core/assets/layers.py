@@ -42,6 +42,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication, QThread
 
+from ...client.defaults import AOI_CRS
+from ..settings import AOI_PROPERTY, ROLE_PROPERTY
 from .asset_fields import AOI_FIELDS, AssetRowConverter, aoi_dict, aoi_fields, asset_fields
 from .asset_geometry import geojson_to_wkb
 
@@ -69,11 +71,8 @@ __all__ = [
     "default_gpkg_path",
 ]
 
-AOI_PROPERTY = "pixxel/aoi_id"
-ROLE_PROPERTY = "pixxel/role"  # "assets" or "boundary"
 ASSET_TABLE = "assets"
 BOUNDARY_TABLE = "aoi_boundary"
-CRS = "EPSG:4326"
 
 
 class GpkgWriteError(RuntimeError):
@@ -157,7 +156,7 @@ def _build_asset_features(
 
 
 def _memory_layer(name: str, fields: QgsFields) -> QgsVectorLayer:
-    layer = QgsVectorLayer(f"MultiPolygon?crs={CRS}", name, "memory")
+    layer = QgsVectorLayer(f"MultiPolygon?crs={AOI_CRS}", name, "memory")
     layer.dataProvider().addAttributes(fields.toList())
     layer.updateFields()
     return layer

@@ -1,0 +1,1 @@
+"""Asset and AOI layers: field schemas, GeoJSON -> WKB, layer building and styling."""

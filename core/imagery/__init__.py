@@ -1,0 +1,1 @@
+"""Imagery: asset rasters opened as QGIS layers."""
