@@ -137,10 +137,11 @@ def test_create_after_429_waits_retry_after_and_tries_again(api):
 
 
 def test_create_429_on_every_attempt_ends_after_the_attempts(api):
-    a = api(lambda n: (429, {**JSON, "Retry-After": "0"}, b"{}"))
+    a = api(lambda n: (429, {**JSON, "Retry-After": "0.05"}, b"{}"))
     with a.client(create_attempts=3) as c, pytest.raises(RateLimitError):
         c.create_aoi(body())
     assert a.posts == 3
+    assert [k for k, _ in a.events] == ["POST", "sleep", "POST", "sleep", "POST"], "no wait after the last attempt"
 
 
 def test_create_429_with_a_wait_beyond_the_budget_is_reported_at_once(api):

@@ -32,6 +32,13 @@ EQUIVALENT = {
     f"{_P}|ReplaceComparisonOperator_GtE_Gt|if total is not None and done >= total:|if total is not None and done > total:":
         "done == total after the first page: every planned offset is >= total (step >= count = total), so "
         "the pages are dropped on the next lines and the main loop plans nothing: same pages, same requests.",
+    # ---------------------------------------------------------------- core/connection.py
+    f"{_N}|ReplaceAndWithOr|if not am.masterPasswordIsSet() and not am.setMasterPassword(True):|if not am.masterPasswordIsSet() or not am.setMasterPassword(True):":
+        "when the master password is already set, QgsAuthManager.setMasterPassword(True) returns True at once "
+        "(no prompt), so `or` raises exactly when `and` does.",
+    f"{_N}|ReplaceTrueWithFalse|am.loadAuthenticationConfig(authcfg, cfg, True)|am.loadAuthenticationConfig(authcfg, cfg, False)":
+        "the existing config is loaded only to be updated in place: name, method, URI, user name and password "
+        "are all set right after, and the plugin's configs hold nothing else.",
     # ---------------------------------------------------------------- client/client.py
     f"{_C}|ReplaceAndWithOr|return value if isinstance(value, int) and not isinstance(value, bool) else None|return value if isinstance(value, int) or not isinstance(value, bool) else None":
         "only called on pagination values that _check_asset_envelope has already limited to non-negative "
@@ -56,6 +63,30 @@ EQUIVALENT = {
 # Survivors that are NOT equivalent but that no test here can observe (yet): reported with the reason, and
 # counted as survivors (they do not meet the target by being listed here).
 UNOBSERVED = {
+    f"{_N}|ReplaceBinaryOperator_Add_Sub|\"The QGIS authentication system is disabled (\" + (am.disabledMessage() or \"no reason given\")|\"The QGIS authentication system is disabled (\" - (am.disabledMessage() or \"no reason given\")":
+        "the message for a disabled QGIS authentication system (no QCA plugin): the test profile cannot be "
+        "put in that state.",
+    f"{_N}|ReplaceBinaryOperator_Add_Sub|+ \"), so the API key cannot be stored safely. Fix the QGIS authentication database \"|- \"), so the API key cannot be stored safely. Fix the QGIS authentication database \"":
+        "same: the disabled-authentication message.",
+    f"{_N}|ReplaceOrWithAnd|\"The QGIS authentication system is disabled (\" + (am.disabledMessage() or \"no reason given\")|\"The QGIS authentication system is disabled (\" + (am.disabledMessage() and \"no reason given\")":
+        "same: the disabled-authentication message.",
+    f"{_N}|AddNot|if isinstance(ok, tuple):  # some PyQt signatures return (bool, config)|if not isinstance(ok, tuple):  # some PyQt signatures return (bool, config)":
+        "QGIS 3.22's bindings return (bool, config) and also fill `cfg` in place: the mutant differs only when "
+        "the load fails, which the test profile's auth database cannot be made to do.",
+    f"{_N}|NumberReplacer|ok, cfg = ok[0], ok[1]|ok, cfg = ok[ 1], ok[1]":
+        "ok[1] is the (truthy) config: differs only when the load fails (see above).",
+    f"{_N}|NumberReplacer|ok, cfg = ok[0], ok[1]|ok, cfg = ok[ -1], ok[1]":
+        "ok[-1] is the (truthy) config: differs only when the load fails (see above).",
+    f"{_N}|NumberReplacer|ok = ok[0]|ok = ok[ 1]":
+        "ok[1] is the (truthy) config: differs only when storing the key fails, which the test profile's "
+        "auth database cannot be made to do.",
+    f"{_N}|NumberReplacer|ok = ok[0]|ok = ok[ -1]":
+        "same as above.",
+    f"{_N}|ReplaceOrWithAnd|if not ok or not cfg.id():|if not ok and not cfg.id():":
+        "differs only when storing the key fails (see above).",
+    f"{_N}|ReplaceTrueWithFalse|if not am.masterPasswordIsSet() and not am.setMasterPassword(True):|if not am.masterPasswordIsSet() and not am.setMasterPassword(False):":
+        "verify=False only skips QGIS's check of a password typed at its prompt; headless there is no prompt "
+        "(both fail).",
     f"{_T}|ReplaceBinaryOperator_Add_Sub|adapter = HTTPAdapter(pool_connections=2, pool_maxsize=self.concurrency + 1, max_retries=0)|adapter = HTTPAdapter(pool_connections=2, pool_maxsize=self.concurrency - 1, max_retries=0)":
         "a pool smaller than the concurrency only discards connections after use (urllib3, block=False); "
         "measured against a loopback server with 4 concurrent pages: 4 TCP connections either way.",

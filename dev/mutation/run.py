@@ -127,6 +127,10 @@ def _statement_lines(source: str) -> Dict[int, int]:
     for start, end in spans:  # widest first: inner statements overwrite
         for line in range(start, end + 1):
             out[line] = start
+    for node in ast.walk(ast.parse(source)):  # decorators: coverage reports the def/class line
+        for dec in getattr(node, "decorator_list", ()):
+            for line in range(dec.lineno, (dec.end_lineno or dec.lineno) + 1):
+                out[line] = node.lineno
     return out
 
 
