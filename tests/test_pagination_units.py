@@ -147,7 +147,8 @@ def test_without_a_total_pages_are_read_until_a_short_page():
 
 def test_without_a_total_an_exact_multiple_ends_on_the_empty_page():
     src = Source(30, total=lambda k, n: None)
-    assert flat(pages(src, page_size=10, concurrency=1)) == list(range(30))
+    got = pages(src, page_size=10, concurrency=1)
+    assert flat(got) == list(range(30)) and len(got) == 3, "the empty last page must not be yielded"
     assert [o for o, _ in src.calls] == [0, 10, 20, 30]
 
 
