@@ -610,3 +610,44 @@ def test_transport_verifies_tls_by_default(monkeypatch):
     monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
     monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
     assert tr.Transport(KEY, "https://api.example.test").session.verify is True
+
+
+def _broken_chunked(h, status=200, extra=()):
+    h.send_response(status)
+    for k, v in extra:
+        h.send_header(k, v)
+    h.send_header("Content-Type", "application/json")
+    h.send_header("Transfer-Encoding", "chunked")
+    h.end_headers()
+    h.wfile.write(b"5\r\n[1,2]\r\nZZZ\r\n")  # a chunk size that is not hex
+    h.wfile.flush()
+    h.close_connection = True
+
+
+def test_a_broken_chunked_body_is_a_connection_error():
+    httpd, url = _raw_server(_broken_chunked)
+    try:
+        with pytest.raises(PixxelConnectionError, match="the connection broke while reading the response"):
+            tr.Transport(KEY, url, max_retries=0).request("GET", "/x")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_deeply_nested_error_body_is_still_a_clear_error(server):
+    s = server(lambda *a: (400, JSON, b"[" * 100_000 + b"]" * 100_000))
+    with pytest.raises(RequestValidationError) as info:
+        tr.Transport(KEY, s.url).request("GET", "/x")
+    assert info.value.status == 400 and info.value.server_message is None
+
+
+@pytest.mark.parametrize("url", ["ftp://" + "h" * 300, "http://example.com/" + "p" * 300])
+def test_bad_base_url_is_shown_cut_to_100_characters(url):
+    with pytest.raises(ConfigurationError) as info:
+        tr.normalize_base_url(url)
+    assert repr(url[:100] + "…") in str(info.value)
+
+
+def test_a_negative_timeout_is_refused():
+    with pytest.raises(ConfigurationError):
+        transport(timeout=-0.5)
