@@ -149,3 +149,37 @@ def test_at_the_vertex_cap_nothing_is_simplified():
     ring = Polygon([(math.cos(a) + 20, math.sin(a) + 20) for a in [2 * math.pi * i / 99 for i in range(99)]])
     (shape,) = prepare_aoi([ring], max_vertices=100)  # 99 + closing = 100 positions: exactly the cap
     assert shape.vertex_count == 100 and not any(x.startswith("simplified") for x in shape.notes)
+
+
+def test_equatorial_cell_area_matches_the_ellipsoid_to_a_millionth():
+    # 1° x 1° at the equator on WGS 84 is 12,308,778,361 m² when bounded by parallels; the edges here are
+    # geodesics (a few hundred ppb less): a wrong flattening or eccentricity shows at the 1e-6 level
+    assert A.geodesic_area_m2(box(0, 0, 1, 1)) == pytest.approx(12_308_778_361, rel=1e-6)
+
+
+def test_two_holed_polygons_subtract_both_holes():
+    holed = Polygon(box(0, 0, 1, 1).exterior.coords, [box(0.25, 0.25, 0.75, 0.75).exterior.coords])
+    other = shapely.affinity.translate(holed, 5, 0)
+    two = shapely.MultiPolygon([holed, other])
+    assert A.geodesic_area_m2(two) == pytest.approx(2 * A.geodesic_area_m2(holed), rel=1e-9)
+
+
+def test_nested_collections_are_flattened():
+    inner = shapely.GeometryCollection([shapely.MultiPolygon([box(0, 0, 1, 1)]), shapely.Point(5, 5)])
+    nested = shapely.GeometryCollection([inner, box(3, 0, 4, 1)])
+    assert A.geodesic_area_m2(nested) == pytest.approx(2 * A.geodesic_area_m2(box(0, 0, 1, 1)), rel=1e-9)
+
+
+def test_latitude_exactly_90_beyond_180_is_the_antimeridian_case():
+    with pytest.raises(GeometryRefused) as info:
+        prepare_aoi([box(170, 89, 181, 90)])
+    assert info.value.reason == "antimeridian"
+
+
+def test_per_feature_notes_only_features_with_several_parts():
+    two_parts = shapely.MultiPolygon([box(0, 0, 0.1, 0.1), box(1, 0, 1.1, 0.1)])
+    shapes = prepare_aoi([two_parts, box(3, 0, 3.1, 0.1)], mode="per_feature", feature_ids=[7, 8])
+    assert len(shapes) == 3
+    for s in shapes[:2]:
+        assert "feature 7 has 2 separate parts: one AOI per part" in s.notes
+    assert not any("separate parts" in n for n in shapes[2].notes)
