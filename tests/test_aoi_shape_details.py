@@ -183,3 +183,23 @@ def test_per_feature_notes_only_features_with_several_parts():
     for s in shapes[:2]:
         assert "feature 7 has 2 separate parts: one AOI per part" in s.notes
     assert not any("separate parts" in n for n in shapes[2].notes)
+
+
+def test_a_tiny_part_cut_off_by_rounding_is_dropped_with_a_note():
+    n = 2e-8  # a neck far narrower than the 1e-7° grid: rounding cuts the small square off
+    coords = [(0, 0), (1, 0), (1, 0.5 - n), (1.001, 0.5 - n), (1.001, 0.49995), (1.0011, 0.49995), (1.0011, 0.50005),
+              (1.001, 0.50005), (1.001, 0.5 + n), (1, 0.5 + n), (1, 1), (0, 1)]
+    (shape,) = prepare_aoi([Polygon(coords)])
+    assert "dropped 1 tiny part(s) left by rounding coordinates to 7 decimals" in shape.notes
+    assert shape.polygon.bounds == (0.0, 0.0, 1.0, 1.0)
+
+
+def test_two_comparable_parts_cut_by_rounding_need_a_choice_or_split():
+    n = 2e-8
+    coords = [(0, 0), (1, 0), (1, 0.5 - n), (1.5, 0.5 - n), (1.5, 0), (2, 0), (2, 1), (1.5, 1), (1.5, 0.5 + n),
+              (1, 0.5 + n), (1, 1), (0, 1)]
+    with pytest.raises(A.NeedsChoice) as info:
+        prepare_aoi([Polygon(coords)])
+    assert info.value.parts == 2
+    shapes = prepare_aoi([Polygon(coords)], mode="per_feature")
+    assert len(shapes) == 2 and any("split the polygon into 2 parts" in x for x in shapes[0].notes)

@@ -98,6 +98,8 @@ def generate(module: str) -> List[Mutant]:
                                                                autojunk=False).get_opcodes():
                 if tag != "equal":
                     line = i1 + 1
+                    while line < i2 and not orig_lines[line - 1].strip():  # difflib may start at a blank line
+                        line += 1
                     before = "\n".join(orig_lines[i1:i2])
                     after = "\n".join(new_lines[j1:j2])
                     break
