@@ -278,7 +278,8 @@ def report(results: Dict[str, List[Mutant]], path: Path, elapsed: float) -> bool
         skipped = TARGETS[module].get("skip_operators")
         if skipped:
             lines.append(f"\n`{module}`: operators not applied: {', '.join(skipped)} (see dev/mutation/targets.py).")
-    lines += ["", f"Run time: {elapsed / 60:.0f} min ({sum(len(ms) for ms in results.values())} mutants).", ""]
+    lines += ["", f"{sum(len(ms) for ms in results.values())} mutants; the mutants' test runs took {elapsed / 60:.0f} min "
+              "of wall time on 2 workers (the per-module coverage runs come on top).", ""]
     for module, ms in results.items():
         surv = [m for m in ms if m.outcome not in ("killed", "timeout")]
         lines += [f"## Survivors in `{module}` ({len(surv)})", ""]
@@ -321,7 +322,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         Path(args.results).parent.mkdir(parents=True, exist_ok=True)
         Path(args.results).write_text(json.dumps(rows, indent=1))
         ok = report({k: merged[k] for k in TARGETS if k in merged}, Path(args.report),
-                    sum(r.get("seconds", 0.0) for r in rows) / max(1, args.jobs))
+                    sum(r.get("seconds", 0.0) for r in rows) / 2)
         print(f"report: {args.report} ({'target met' if ok else 'target NOT met'})")
         return 0 if ok else 1
 
