@@ -492,7 +492,8 @@ def test_an_invalid_id_is_shown_cut_to_60_characters():
 
 
 def test_lookup_errors_are_tried_again(api_key):
-    """While recovering a lost create, a lookup that fails (5xx, 429, timeout) is tried again, not fatal."""
+    """While recovering a lost create, a lookup that fails (5xx, 429, timeout, dropped connection) is tried
+    again, not fatal."""
     state = {"gets": 0}
 
     def handle(method, path, q, headers, raw):
@@ -506,17 +507,19 @@ def test_lookup_errors_are_tried_again(api_key):
         if state["gets"] == 3:
             time.sleep(0.6)
             return empty_list()
+        if state["gets"] == 4:
+            raise ConnectionAbortedError("the server drops the connection without an answer")
         return 200, JSON, json.dumps({"aois": [{"aoi_id": "L", "name": "n", "status": "started"}],
                                       "pagination": {"total": 1, "offset": 0, "limit": 100}}).encode()
 
     server = Server(handle)
     try:
         with PixxelClient(api_key, base_url=server.url, timeout=0.3, retry_budget_s=1.0, max_retries=0,
-                          backoff_base_s=0.001, backoff_max_s=0.002, create_attempts=1, create_lookups=4) as c:
+                          backoff_base_s=0.001, backoff_max_s=0.002, create_attempts=1, create_lookups=5) as c:
             assert c.create_aoi(body()).aoi_id == "L"
     finally:
         server.close()
-    assert state["gets"] == 4
+    assert state["gets"] == 5
 
 
 # ----------------------------------------------------------------------------------------------- search and listings
@@ -577,3 +580,85 @@ def test_a_schema_break_in_an_aoi_is_a_format_error_naming_the_field():
     finally:
         server.close()
     assert info.value.field == "aoi_id"
+
+
+
+# ----------------------------------------------------------------------------------------------- documented defaults
+
+
+def test_listing_defaults_sent_on_the_wire():
+    queries = []
+
+    def handle(method, path, q, headers, raw):
+        queries.append((path, dict(q)))
+        if path == "/v0/projects":
+            return 200, JSON, b'{"projects": [], "count": 0}'
+        key = "assets" if path.endswith("/assets") else "aois"
+        return 200, JSON, json.dumps({key: [], "pagination": {"total": 0, "offset": 0, "limit": 1}}).encode()
+
+    server = Server(handle)
+    try:
+        with PixxelClient(KEY, base_url=server.url, **FAST) as c:
+            c.list_projects()
+            c.all_projects()
+            c.list_aois()
+            c.all_aois()
+            c.find_aoi_by_name("n")
+            c.list_assets("A")
+            c.all_assets("A")
+            c.all_assets_raw("A")
+            list(c.iter_assets("A"))
+            list(c.iter_asset_pages("A"))
+    finally:
+        server.close()
+    sizes = [(p.rsplit("/", 1)[-1], q.get("page_num"), q.get("page_size") or q.get("limit"), q.get("offset"))
+             for p, q in queries if q.get("offset") in (None, "0")]  # (asset pages: the speculative ones too)
+    assert sizes == [("projects", "1", "50", None), ("projects", "1", "100", None), ("aois", None, "50", "0"),
+                     ("aois", None, "100", "0"), ("aois", None, "100", "0"), ("assets", None, "100", "0")] + \
+                    [("assets", None, "500", "0")] * 4, sizes
+
+
+def test_wait_for_aoi_defaults():
+    import inspect
+
+    params = inspect.signature(PixxelClient.wait_for_aoi).parameters
+    assert (params["poll_s"].default, params["max_wait_s"].default) == (5.0, 3600.0)
+
+
+def test_a_server_repeating_the_same_project_page_is_read_twice_only():
+    calls = []
+
+    def handle(method, path, q, headers, raw):
+        calls.append(q)
+        return 200, JSON, json.dumps({"projects": [{"id": "p0", "name": "P"}, {"id": "p1", "name": "Q"}]}).encode()
+
+    server = Server(handle)
+    try:
+        with PixxelClient(KEY, base_url=server.url, **FAST) as c:
+            assert [p.id for p in c.all_projects(page_size=2)] == ["p0", "p1"]
+    finally:
+        server.close()
+    assert len(calls) == 2, "a page with nothing new must end the listing"
+
+
+def test_long_names_are_cut_to_80_characters_in_messages(api, caplog):
+    import logging
+
+    from pixxel_qgis.client import ConflictError
+
+    name = "n" * 200
+    cut = repr(name[:80] + "…")
+    a = api(lambda n: (409, JSON, b'{"error": {"code": "CONFLICT"}}'))
+    with a.client() as c, pytest.raises(ConflictError) as info:
+        c.create_aoi(body(name))
+    assert cut in str(info.value)
+    server = Server(lambda m, p, q, h, b: (500, JSON, b"{}"))  # the create and the lookup both fail
+    try:
+        with caplog.at_level(logging.INFO, logger="pixxel_qgis.client"):
+            with PixxelClient(KEY, base_url=server.url, create_attempts=1, create_lookups=1, **FAST) as c:
+                with pytest.raises(ServerError) as info:
+                    c.create_aoi(body(name))
+    finally:
+        server.close()
+    assert cut in str(info.value)
+    assert any(cut in r.getMessage() for r in caplog.records if "looking up" in r.getMessage())

@@ -133,8 +133,8 @@ def test_unreadable_2xx_body_means_the_aoi_exists(sim_factory, api_key):
     assert aoi.name == "garbled" and aoi.aoi_id == sim.aois()[-1]["aoi_id"]
 
 
-@pytest.mark.parametrize("answer", [b'{"created": true}', b'{"aoi_id": 12, "name": ["x"]}', b"<html>OK</html>"],
-                         ids=["no-aoi", "schema-break", "not-json"])
+@pytest.mark.parametrize("answer", [b'{"created": true}', b'{"aoi_id": 12, "name": ["x"]}', b"<html>OK</html>", b"[1]"],
+                         ids=["no-aoi", "schema-break", "not-json", "a-list"])
 def test_2xx_without_a_readable_aoi_is_looked_up(api_key, answer):
     created = []
 
