@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import re
 import time
 
 import pytest
@@ -651,3 +652,122 @@ def test_bad_base_url_is_shown_cut_to_100_characters(url):
 def test_a_negative_timeout_is_refused():
     with pytest.raises(ConfigurationError):
         transport(timeout=-0.5)
+
+
+# ----------------------------------------------------------------------------------------- message and size details
+
+
+@pytest.mark.parametrize("status,text", [(299, "unexpected HTTP status 299"), (300, "unexpected redirect (HTTP 300)"),
+                                         (399, "unexpected redirect (HTTP 399)")])
+def test_unexpected_statuses_are_named(server, status, text):
+    s = server(lambda *a: (status, JSON, b"{}"))
+    with pytest.raises(ResponseFormatError, match=re.escape(text)):
+        tr.Transport(KEY, s.url).request("GET", "/x", allow_redirects=False)
+
+
+def test_201_is_accepted_by_default(server):
+    s = server(lambda *a: (201, JSON, b'"made"'))
+    assert tr.Transport(KEY, s.url).request("GET", "/x") == "made"
+
+
+def test_two_attempts_are_counted_in_the_message(server):
+    s = server(lambda *a: (503, JSON, b"{}"))
+    t = tr.Transport(KEY, s.url, max_retries=1, backoff_base_s=0.001, backoff_max_s=0.001)
+    with pytest.raises(ServerError, match="after 2 attempts"):
+        t.request("GET", "/x")
+
+
+def test_a_detail_list_whose_first_item_names_the_field():
+    assert tr._field_from_details([{"field": "a"}, "x"]) == "a"
+
+
+def test_long_urls_are_cut_to_120_characters_in_download_messages(tmp_path):
+    long_path = "/" + "d" * 300
+    with PixxelClient(KEY, base_url="https://api.example.test", timeout=0.5) as c:
+        with pytest.raises(ConfigurationError) as refused:
+            c.download_file("http://example.com" + long_path, str(tmp_path / "x"))
+        with pytest.raises(PixxelConnectionError) as failed:
+            c.download_file("http://127.0.0.1:9" + long_path, str(tmp_path / "x"))
+    assert repr(("http://example.com" + long_path)[:120] + "…") in str(refused.value)
+    assert ("http://127.0.0.1" + long_path)[:120] + "…" in str(failed.value)
+
+
+@pytest.mark.parametrize("size,parsed", [(4096, True), (4097, False)])
+def test_download_error_bodies_are_read_up_to_4096_bytes(server, tmp_path, size, parsed):
+    body = json.dumps({"error": {"message": "m"}, "pad": ""}).encode()
+    body = body[:-2] + b"x" * (size - len(body)) + body[-2:]
+    assert len(body) == size
+    s = server(lambda *a: (404, JSON, body))
+    with PixxelClient(KEY, base_url="https://api.example.test") as c, pytest.raises(NotFoundError) as info:
+        c.download_file(s.url + "/f", str(tmp_path / "f"))
+    assert (info.value.server_message == "m") is parsed
+
+
+def _chunked(h, payload, status=200, ctype="application/octet-stream"):
+    h.send_response(status)
+    h.send_header("Content-Type", ctype)
+    h.send_header("Transfer-Encoding", "chunked")
+    h.end_headers()
+    for i in range(0, len(payload), 1000):
+        part = payload[i:i + 1000]
+        h.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+    h.wfile.write(b"0\r\n\r\n")
+    h.wfile.flush()
+
+
+def test_a_download_without_content_length_reports_what_it_has(tmp_path):
+    httpd, url = _raw_server(lambda h: _chunked(h, b"z" * 5000))
+    seen = []
+    try:
+        with PixxelClient(KEY, base_url="https://api.example.test") as c:
+            assert c.download_file(url + "/f", str(tmp_path / "f"), progress=lambda d, t: seen.append((d, t))) == 5000
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert seen and all(d == t for d, t in seen) and seen[-1] == (5000, 5000)
+
+
+@pytest.mark.parametrize("limit,ok", [(3002, True), (3001, False)])
+def test_the_body_limit_holds_without_content_length(limit, ok):
+    payload = b'"' + b"q" * 3000 + b'"'
+    httpd, url = _raw_server(lambda h: _chunked(h, payload, ctype="application/json"))
+    try:
+        t = tr.Transport(KEY, url, max_body_bytes=limit)
+        if ok:
+            assert t.request("GET", "/x") == "q" * 3000
+        else:
+            with pytest.raises(ResponseFormatError, match="larger than 3001 bytes"):
+                t.request("GET", "/x")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_invalid_json_message_quotes_its_first_40_characters(server):
+    body = b"<html>" + b"h" * 100
+    s = server(lambda *a: (200, JSON, body))
+    with pytest.raises(ResponseFormatError) as info:
+        tr.Transport(KEY, s.url).request("GET", "/x")
+    assert f"(starts with {body[:40].decode()!r})" in str(info.value)
+
+
+def test_server_error_fields_are_bounded(server):
+    payload = {"error": {"code": "C" * 200, "message": "m", "details": {"k": "v" * 5000}}}
+    s = server(lambda *a: (400, JSON, json.dumps(payload).encode()))
+    with pytest.raises(RequestValidationError) as info:
+        tr.Transport(KEY, s.url).request("GET", "/x")
+    err = info.value
+    assert err.code == "C" * 80 + "…"
+    assert len(err.details) == 2000 and not err.details.endswith("…")
+    s2 = server(lambda *a: (400, JSON, json.dumps({"detail": [{"loc": ["x" * 500]}]}).encode()))
+    with pytest.raises(RequestValidationError) as info:
+        tr.Transport(KEY, s2.url).request("GET", "/x")
+    assert info.value.server_message == json.dumps([{"loc": ["x" * 500]}])[:300]
+
+
+def test_waits_sleep_in_slices_of_at_most_100_ms():
+    slept = []
+    t = tr.Transport(KEY, "https://api.example.test", sleep=lambda s: (slept.append(s), time.sleep(s)))
+    t._wait(0.35, None)
+    assert slept and max(slept) <= 0.1 + 1e-9, "a cancel would wait for a long sleep to end"
+    assert sum(slept) == pytest.approx(0.35, abs=0.05)
