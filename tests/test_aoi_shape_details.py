@@ -203,3 +203,10 @@ def test_two_comparable_parts_cut_by_rounding_need_a_choice_or_split():
     assert info.value.parts == 2
     shapes = prepare_aoi([Polygon(coords)], mode="per_feature")
     assert len(shapes) == 2 and any("split the polygon into 2 parts" in x for x in shapes[0].notes)
+
+
+def test_a_collection_without_polygons_is_not_a_polygon():
+    gc = shapely.GeometryCollection([shapely.Point(0, 0), shapely.LineString([(0, 0), (1, 1)])])
+    with pytest.raises(GeometryRefused) as info:
+        prepare_aoi([gc], feature_ids=[4])
+    assert info.value.reason == "not_polygon" and info.value.feature_ids == [4]
