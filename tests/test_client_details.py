@@ -603,6 +603,7 @@ def test_listing_defaults_sent_on_the_wire():
             c.all_projects()
             c.list_aois()
             c.all_aois()
+            list(c.iter_aois())
             c.find_aoi_by_name("n")
             c.list_assets("A")
             c.all_assets("A")
@@ -614,7 +615,8 @@ def test_listing_defaults_sent_on_the_wire():
     sizes = [(p.rsplit("/", 1)[-1], q.get("page_num"), q.get("page_size") or q.get("limit"), q.get("offset"))
              for p, q in queries if q.get("offset") in (None, "0")]  # (asset pages: the speculative ones too)
     assert sizes == [("projects", "1", "50", None), ("projects", "1", "100", None), ("aois", None, "50", "0"),
-                     ("aois", None, "100", "0"), ("aois", None, "100", "0"), ("assets", None, "100", "0")] + \
+                     ("aois", None, "100", "0"), ("aois", None, "100", "0"), ("aois", None, "100", "0"),
+                     ("assets", None, "100", "0")] + \
                     [("assets", None, "500", "0")] * 4, sizes
 
 
@@ -662,3 +664,17 @@ def test_long_names_are_cut_to_80_characters_in_messages(api, caplog):
         server.close()
     assert cut in str(info.value)
     assert any(cut in r.getMessage() for r in caplog.records if "looking up" in r.getMessage())
+
+
+def test_wait_for_aoi_does_not_retry_a_temporary_error():
+    """wait_for_aoi is the plain loop: a failed poll ends it (PollAoiTask is the one that rides out errors)."""
+    server, calls = aoi_server(["running"])
+    answers = iter([(503, JSON, b"{}")])
+    plain = server.handler
+    server.handler = lambda *a: next(answers, None) or plain(*a)
+    try:
+        with PixxelClient(KEY, base_url=server.url, max_retries=0, **FAST) as c, pytest.raises(ServerError):
+            c.wait_for_aoi("X", poll_s=0.01, max_wait_s=5)
+    finally:
+        server.close()
+    assert calls == []
