@@ -678,3 +678,13 @@ def test_wait_for_aoi_does_not_retry_a_temporary_error():
     finally:
         server.close()
     assert calls == []
+
+
+@pytest.mark.parametrize("status", [200, 201])
+def test_create_download_accepts_200_and_201(status):
+    server, calls = scripted_api([(status, JSON, b'{"download_id": "d", "status": "SUCCESS"}')])
+    try:
+        with PixxelClient(KEY, base_url=server.url, **FAST) as c:
+            assert c.create_download("A", ["x"]).download_id == "d"
+    finally:
+        server.close()

@@ -49,6 +49,10 @@ EQUIVALENT = {
         "changes no outcome).",
     f"{_C}|ReplaceComparisonOperator_Gt_GtE|if attempt >= self.create_attempts or wait > self._t.retry_budget_s:|if attempt >= self.create_attempts or wait >= self._t.retry_budget_s:":
         "differs only when a Retry-After (or a random backoff) equals the retry budget exactly.",
+    f"{_C}|NumberReplacer|return poll_aoi(self, aoi_id, cancelled=cancelled, on_update=on_status, initial_delay=poll_s, factor=1.0,|return poll_aoi(self, aoi_id, cancelled=cancelled, on_update=on_status, initial_delay=poll_s, factor= 2.0,":
+        "the delay is capped at max_delay = poll_s, so growing it by 2 leaves it at poll_s.",
+    f"{_C}|NumberReplacer|max_delay=poll_s, max_transient=0, timeout_s=max_wait_s, return_on_timeout=True)|max_delay=poll_s, max_transient= -1, timeout_s=max_wait_s, return_on_timeout=True)":
+        "poll_aoi re-raises when the count of temporary errors exceeds max_transient: 1 > 0 and 1 > -1 alike.",
     # ---------------------------------------------------------------- client/transport.py
     f"{_T}|ReplaceComparisonOperator_Lt_LtE|if 300 <= status < 400:|if 300 <= status <= 400:":
         "status 400 never gets here: it is turned into RequestValidationError a few lines above.",
@@ -131,6 +135,9 @@ EQUIVALENT = {
 # Survivors that are NOT equivalent but that no test here can observe (yet): reported with the reason, and
 # counted as survivors (they do not meet the target by being listed here).
 UNOBSERVED = {
+    f"{_C}|NumberReplacer|return poll_aoi(self, aoi_id, cancelled=cancelled, on_update=on_status, initial_delay=poll_s, factor=1.0,|return poll_aoi(self, aoi_id, cancelled=cancelled, on_update=on_status, initial_delay=poll_s, factor= 0.0,":
+        "factor 0 polls back to back after the first wait; with loopback round trips of tens of ms on a loaded "
+        "machine the poll count does not tell it apart from polling every poll_s without a timing assertion.",
     **{f"{_A}|ReplaceBinaryOperator_Sub_Add|tol = max(math.hypot(maxx - minx, maxy - miny), 1e-9)|{m}":
        "the starting tolerance of the simplification search: any start above the shape's size leads to a "
        "result under the cap; the tests check the cap and the note, not which tolerance was found"
