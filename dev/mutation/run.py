@@ -98,10 +98,13 @@ def generate(module: str) -> List[Mutant]:
                                                                autojunk=False).get_opcodes():
                 if tag != "equal":
                     line = i1 + 1
-                    while line < i2 and not orig_lines[line - 1].strip():  # difflib may start at a blank line
+                    # difflib may start the change at a blank or comment line next to it
+                    while line < i2 and orig_lines[line - 1].strip() in ("",) + tuple(
+                            x for x in [orig_lines[line - 1].strip()] if x.startswith("#")):
                         line += 1
-                    before = "\n".join(orig_lines[i1:i2])
-                    after = "\n".join(new_lines[j1:j2])
+                    skip = line - 1 - i1
+                    before = "\n".join(orig_lines[i1 + skip:i2])
+                    after = "\n".join(new_lines[j1 + min(skip, j2 - j1):j2])
                     break
             if "pragma: no mutate" in before:
                 continue
