@@ -46,6 +46,8 @@ class Missing:
 
 
 def _major(version: str) -> Optional[int]:
+    if version.strip().startswith("0+"):  # "0+unknown" (Debian testing's shapely): not known, so not too old
+        return None
     head = version.strip().split(".", 1)[0]
     digits = "".join(ch for ch in head if ch.isdigit())
     return int(digits) if digits else None

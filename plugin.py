@@ -66,8 +66,8 @@ class _MissingDependenciesDock(QgsDockWidget):
         label = QLabel(text)
         label.setObjectName("PixxelMissingDependencies")
         label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         label.setMargin(8)
         self.setWidget(label)
 
@@ -109,8 +109,8 @@ class PixxelPlugin:
         self.iface.addPluginToWebMenu(MENU_NAME, self.action)
 
         if self.missing:
-            self.iface.messageBar().pushMessage(PLUGIN_NAME, self.missing_text, level=Qgis.Warning, duration=0)
-            QgsMessageLog.logMessage(self.missing_text, LOG_TAG, Qgis.Warning)
+            self.iface.messageBar().pushMessage(PLUGIN_NAME, self.missing_text, level=Qgis.MessageLevel.Warning, duration=0)
+            QgsMessageLog.logMessage(self.missing_text, LOG_TAG, Qgis.MessageLevel.Warning)
         else:
             self._register_processing()
 
@@ -156,7 +156,7 @@ class PixxelPlugin:
         if not dock.objectName():
             dock.setObjectName(DOCK_OBJECT_NAME)
         dock.setWindowIcon(QIcon(os.path.join(PLUGIN_DIR, "icon.svg")))
-        self.iface.addDockWidget(Qt.RightDockWidgetArea, dock)
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self._connect(dock.openedStateChanged, self._on_dock_opened_changed)
         return dock
 
@@ -169,7 +169,7 @@ class PixxelPlugin:
                 self.iface.messageBar().pushMessage(
                     PLUGIN_NAME,
                     tr("Could not open the Pixxel panel; see the Pixxel tab of the message log."),
-                    level=Qgis.Critical,
+                    level=Qgis.MessageLevel.Critical,
                     duration=0,
                 )
                 self.action.blockSignals(True)
@@ -237,4 +237,4 @@ class PixxelPlugin:
 
     @staticmethod
     def _log_exception(what: str):
-        QgsMessageLog.logMessage(f"{what}:\n{traceback.format_exc()}", LOG_TAG, Qgis.Critical)
+        QgsMessageLog.logMessage(f"{what}:\n{traceback.format_exc()}", LOG_TAG, Qgis.MessageLevel.Critical)

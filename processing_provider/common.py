@@ -99,7 +99,7 @@ def connection_parameters() -> List[QgsProcessingParameterDefinition]:
            "key saved in the Pixxel panel.")
     )
     for p in (base, auth):
-        p.setFlags(p.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        p.setFlags(p.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
     return [base, auth]
 
 

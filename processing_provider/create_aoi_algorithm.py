@@ -56,7 +56,7 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
     _shapes: list = []  # AOI shapes (EPSG:4326) made in prepareAlgorithm
 
     def initAlgorithm(self, config=None):  # noqa: N802 (name fixed by QGIS)
-        p = QgsProcessingParameterFeatureSource(self.INPUT, tr("Polygon layer"), [QgsProcessing.TypeVectorPolygon])
+        p = QgsProcessingParameterFeatureSource(self.INPUT, tr("Polygon layer"), [QgsProcessing.SourceType.TypeVectorPolygon])
         p.setHelp(tr("The polygons to make the AOI from, in any CRS. Tick 'Selected features only' to use only the "
                      "selected features."))
         self.addParameter(p)
@@ -88,13 +88,13 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
                      "copy the ids from the results table."))
         self.addParameter(p)
         p = QgsProcessingParameterNumber(self.MAX_WAIT, tr("Stop waiting after (minutes, 0 = no limit)"),
-                                         QgsProcessingParameterNumber.Double, defaultValue=0.0, minValue=0.0)
+                                         QgsProcessingParameterNumber.Type.Double, defaultValue=0.0, minValue=0.0)
         p.setHelp(tr("Gives up waiting after this many minutes (the AOI keeps processing on the server; load it "
                      "later with 'Load AOI assets'). 0 waits until it has finished or you press Cancel."))
-        p.setFlags(p.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        p.setFlags(p.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
         self.addParameter(p)
         self.add_connection_parameters()
-        p = QgsProcessingParameterFeatureSink(self.BOUNDARY, tr("AOI boundary"), QgsProcessing.TypeVectorPolygon)
+        p = QgsProcessingParameterFeatureSink(self.BOUNDARY, tr("AOI boundary"), QgsProcessing.SourceType.TypeVectorPolygon)
         p.setHelp(tr("The AOI as Pixxel stored it, with its id, status, progress, area and metadata."))
         self.addParameter(p)
         self.addOutput(QgsProcessingOutputString(self.AOI_ID, tr("AOI id")))
@@ -165,7 +165,7 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
             raise QgsProcessingException(tr("The AOI was not created: {error}").format(error=text or exc)) from None
 
         sink, dest_id = self.parameterAsSink(parameters, self.BOUNDARY, context, aoi_fields(),
-                                             QgsWkbTypes.MultiPolygon, QgsCoordinateReferenceSystem(AOI_CRS))
+                                             QgsWkbTypes.Type.MultiPolygon, QgsCoordinateReferenceSystem(AOI_CRS))
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.BOUNDARY))
 
@@ -196,7 +196,7 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
                 raise QgsProcessingException(tr("“{name}”{where}: {error}").format(name=payload.name, where=where, error=exc)) from None
             finals.append(aoi)
             for feature in layers.boundary_layer(aoi).getFeatures():
-                sink.addFeature(feature, QgsFeatureSink.FastInsert)
+                sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
             status = status_text(aoi.status)
             label = aoi.name or aoi.aoi_id
             if status == "failed":

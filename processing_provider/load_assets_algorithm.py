@@ -43,7 +43,7 @@ class LoadAssetsAlgorithm(common.PixxelAlgorithm):
                      "the Existing AOIs list of the Pixxel panel."))
         self.addParameter(p)
         self.add_connection_parameters()
-        p = QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Assets"), QgsProcessing.TypeVectorPolygon)
+        p = QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Assets"), QgsProcessing.SourceType.TypeVectorPolygon)
         p.setHelp(tr("The assets layer (MultiPolygon, EPSG:4326), one feature per asset."))
         self.addParameter(p)
         self.addOutput(QgsProcessingOutputNumber(self.COUNT, tr("Number of assets")))
@@ -62,7 +62,7 @@ class LoadAssetsAlgorithm(common.PixxelAlgorithm):
         if not aoi_id:
             raise QgsProcessingException(tr("Enter the AOI id (e.g. the AOI_ID output of 'Create AOI from features')."))
         sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, asset_fields(),
-                                             QgsWkbTypes.MultiPolygon, QgsCoordinateReferenceSystem(AOI_CRS))
+                                             QgsWkbTypes.Type.MultiPolygon, QgsCoordinateReferenceSystem(AOI_CRS))
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
 
@@ -93,7 +93,7 @@ class LoadAssetsAlgorithm(common.PixxelAlgorithm):
 
         stats = {}
         features, no_geometry = layers.build_asset_features(pages, stats=stats)
-        if not sink.addFeatures(features, QgsFeatureSink.FastInsert):
+        if not sink.addFeatures(features, QgsFeatureSink.Flag.FastInsert):
             raise QgsProcessingException(tr("The assets could not be written to the output: {error}").format(error=sink.lastError()))
         summary = layers.AssetLayerResult(None, len(features), no_geometry, stats.get("duplicates", 0))
         feedback.pushInfo(summary.message)

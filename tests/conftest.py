@@ -3,13 +3,40 @@ panel (dock, make_dock, connected), the Bengaluru fields layer, a loopback GeoTI
 
 pytest-qgis provides the QGIS application (qgis_app, qgis_iface, qgis_canvas, qgis_new_project). Nothing
 here imports QGIS at module level (the pure-Python tests run without it); plain helpers are in helpers.py.
+
+Test modules that need no QGIS declare ``pytestmark = pytest.mark.pure``; ``make test-pure`` runs only
+those, and under a Python without QGIS (``make test-py39``) the other modules are not even collected (see
+``pytest_ignore_collect``).
 """
 
+import ast
+import importlib.util
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+
+QGIS_AVAILABLE = importlib.util.find_spec("qgis") is not None
+
+
+def declares_pure(path) -> bool:
+    """True when the module has a top-level ``pytestmark`` that includes ``pytest.mark.pure``."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return False
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "pytestmark" for t in node.targets):
+            return any(isinstance(n, ast.Attribute) and n.attr == "pure" for n in ast.walk(node.value))
+    return False
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Without QGIS, collect only the pure test modules (the others import QGIS at the top)."""
+    if QGIS_AVAILABLE or collection_path.suffix != ".py" or not collection_path.name.startswith("test_"):
+        return None
+    return not declares_pure(collection_path)
 
 
 @pytest.fixture

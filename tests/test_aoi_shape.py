@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 import shapely
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from pixxel_qgis.core.aoi.aoi_shape import (
     COORD_DECIMALS,
@@ -21,6 +21,8 @@ from pixxel_qgis.core.aoi.aoi_shape import (
 )
 from shapely.errors import GEOSException
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
+
+pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
 
 MODES = ("merge", "hull", "per_feature")
 
@@ -151,6 +153,29 @@ def test_hole_outside_shell_repaired_to_one_polygon():
     [shape] = prepare_aoi([Polygon(box(0, 0, 2, 2).exterior.coords, [box(1, 1, 3, 3).exterior.coords])])
     assert_valid_aoi(shape)
     assert any("repaired" in n for n in shape.notes)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("reverse", [False, True], ids=["same-order", "reversed"])
+def test_hole_repeating_its_exterior_is_refused_in_every_mode(mode, reverse):
+    # Regression (found by Hypothesis on Debian testing, GEOS 3.14+): the hole cancels the whole shell.
+    # Every mode must answer with a refusal naming the problem, never with no AOI at all, whatever the
+    # shapely/GEOS versions (shapely 2.0's repair used to keep the square, newer ones nothing).
+    ring = DEGENERATE_RING + DEGENERATE_RING[:1]
+    hole = ring[::-1] if reverse else ring
+    with pytest.raises(GeometryRefused) as info:
+        prepare_aoi([Polygon(ring, [hole])], mode)
+    assert info.value.reason == "too_small"
+    assert "no area" in str(info.value) and info.value.feature_ids == [0]
+
+
+def test_hole_repeating_its_exterior_next_to_a_good_feature():
+    good = box(3, 3, 4, 4)
+    ring = DEGENERATE_RING + DEGENERATE_RING[:1]
+    for mode in MODES:
+        with pytest.raises(GeometryRefused) as info:
+            prepare_aoi([good, Polygon(ring, [ring])], mode, feature_ids=[7, 8])
+        assert info.value.reason == "too_small" and info.value.feature_ids == [8], mode
 
 
 def test_z_and_m_dropped():
@@ -303,11 +328,17 @@ def test_random_wild_coordinates_never_crash(points):
     run_all_modes([_polygon_or_skip(_ring(points))])
 
 
+# The case Hypothesis found with Debian testing's GEOS: the hole repeats the exterior.
+DEGENERATE_RING = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.lists(st.tuples(coord, coord), min_size=3, max_size=10), min_size=1, max_size=5),
     st.lists(st.lists(st.tuples(coord, coord), min_size=3, max_size=6), max_size=3),
 )
+@example([DEGENERATE_RING], [DEGENERATE_RING])
+@example([DEGENERATE_RING, [(-2.0, -2.0), (2.0, -2.0), (2.0, 2.0), (-2.0, 2.0)]], [DEGENERATE_RING])
 def test_random_multi_feature_with_holes_never_crash(exteriors, holes):
     geoms = [Polygon(_ring(ext), [_ring(h) for h in holes]) for ext in exteriors]
     run_all_modes(geoms)

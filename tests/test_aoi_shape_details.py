@@ -13,6 +13,8 @@ from pixxel_qgis.core.aoi import aoi_shape as A
 from pixxel_qgis.core.aoi.aoi_shape import GeometryRefused, prepare_aoi
 from shapely.geometry import Polygon, box
 
+pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
+
 
 @pytest.mark.parametrize("m2,text", [(1e6, "1.000 km²"), (2_345_678, "2.346 km²"), (999_999.0, "999,999.00 m²"),
                                      (12.5, "12.50 m²")])

@@ -166,3 +166,20 @@ def test_aoi_model_is_accepted():
 
     row = dict(zip([n for n, _, _ in AOI_FIELDS], aoi_attributes(Model(aoi_id="a", name="b", progress=5))))
     assert row["aoi_id"] == "a" and row["name"] == "b" and row["progress"] == 5
+
+
+def test_fields_are_built_without_deprecation_warnings_on_this_qgis():
+    # QGIS 3.38+ deprecates QgsField(name, QVariant.Type, ...) (gone with Qt6): 2,000 warnings per suite run.
+    import warnings
+
+    from pixxel_qgis.core.assets import asset_fields as af
+    from qgis.core import Qgis
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fields = [asset_fields(), aoi_fields(), af.make_field("when", "datetime")]
+    assert af.FIELDS_USE_QMETATYPE == (Qgis.QGIS_VERSION_INT >= 33800)
+    assert fields[2].typeName() == "DateTime" and fields[2].name() == "when"
+    assert int(fields[0].field("progress").type()) == int(QVariant.Type.Int)
+    assert int(fields[0].field("path").type()) == int(QVariant.Type.String)
+    assert int(fields[1].field("created_at").type()) == int(QVariant.Type.DateTime)

@@ -7,6 +7,8 @@ import shapely
 from pixxel_qgis.core.assets.asset_geometry import geojson_to_wkb, ring_is_usable
 from pixxel_qgis.tests.asset_samples import DOCS_EXAMPLE_ASSET, square
 
+pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
+
 
 def test_polygon_becomes_multipolygon_wkb():
     geom = shapely.from_wkb(geojson_to_wkb({"type": "Polygon", "coordinates": [square(1, 2, 1)]}))

@@ -22,6 +22,8 @@ from pixxel_simulator import BENGALURU_AOI as BLR
 from pixxel_simulator import FIRST_PROJECT_ID as PROJECT
 from pixxel_simulator import TD2_ID as TD2
 
+pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
+
 KEY = "details-key"
 FAST = dict(timeout=2.0, retry_budget_s=3.0, backoff_base_s=0.01, backoff_max_s=0.02)
 JSON = {"Content-Type": "application/json"}

@@ -31,6 +31,8 @@ from pixxel_simulator import FIRST_PROJECT_ID as PROJECT
 from pixxel_simulator import TD2_ID as TD2
 from pixxel_simulator import Faults, key_appearances
 
+pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
+
 FAST = dict(timeout=2.0, retry_budget_s=5.0, backoff_base_s=0.02, backoff_max_s=0.2)
 
 

@@ -38,6 +38,8 @@ from pixxel_qgis.client import (
 )
 from pixxel_qgis.client.models import SatelliteList
 
+pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
+
 FIX = Path(__file__).parent / "fixtures" / "api"
 SQUARE = {"type": "Polygon", "coordinates": [[[77.5, 12.9], [77.6, 12.9], [77.6, 13.0], [77.5, 13.0], [77.5, 12.9]]]}
 SAT = "0005c5bb-0bd2-4c80-9393-4a808341c54c"

@@ -26,6 +26,8 @@ from pixxel_simulator import FIRST_PROJECT_ID as PROJECT
 from pixxel_simulator import TD2_ID as TD2
 from pixxel_simulator import Faults
 
+pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
+
 N = 200
 POST = dict(path_filter=r"^/v0/aois$", methods=frozenset({"POST"}))
 ROTATION = [

@@ -22,6 +22,8 @@ from pixxel_simulator import FIRST_PROJECT_ID as PROJECT
 from pixxel_simulator import TD2_ID as TD2
 from pixxel_simulator import Faults
 
+pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
+
 FAST = dict(timeout=0.5, retry_budget_s=2.0, backoff_base_s=0.005, backoff_max_s=0.02)
 POST_AOIS = dict(path_filter=r"^/v0/aois$", methods=frozenset({"POST"}))
 

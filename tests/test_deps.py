@@ -6,6 +6,8 @@ import types
 import pytest
 from pixxel_qgis import deps
 
+pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
+
 
 def test_all_present_in_the_dev_environment():
     assert deps.missing_dependencies() == []
@@ -39,6 +41,14 @@ def test_too_old_version_is_reported(monkeypatch):
     missing = deps.missing_dependencies()
     assert len(missing) == 1
     assert missing[0].describe() == "pydantic>=2 (found pydantic 1.10.4)"
+
+
+def test_unknown_version_is_not_too_old(monkeypatch):
+    # Debian testing's python3-shapely says "0+unknown" (built without version metadata): it is shapely 2.
+    unknown = types.ModuleType("shapely")
+    unknown.__version__ = "0+unknown"
+    monkeypatch.setitem(sys.modules, "shapely", unknown)
+    assert deps.missing_dependencies() == []
 
 
 def test_broken_install_is_reported_not_raised():

@@ -12,6 +12,8 @@ from pixxel_qgis.client import CancelledError
 from pixxel_qgis.client.pagination import PageResult, iter_offset_pages
 from pixxel_qgis.client.transport import cancel_scope, current_cancel
 
+pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
+
 
 class Source:
     """`n` items; the answer to (offset, limit) is a page of ids. Records every request and the peak number

@@ -8,6 +8,8 @@ from pixxel_qgis.client.errors import CancelledError, ConflictError, PixxelTimeo
 from pixxel_qgis.client.models import FINAL_AOI_STATUSES, AOIStatus
 from pixxel_qgis.client.polling import create_then_poll, is_final, poll_aoi, status_text
 
+pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
+
 FAST = {"initial_delay": 0.01, "factor": 2.0, "max_delay": 0.04}
 
 

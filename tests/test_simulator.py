@@ -14,6 +14,8 @@ import requests
 from pixxel_simulator import PROJECTS, SATELLITES, TEST_API_KEY, Faults, SimConfig, Simulator
 from shapely.geometry import shape
 
+pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
+
 TD1 = "0004ab8d-0ad1-4d62-8a3f-fe18a7000e70"
 from pixxel_simulator import TD2_ID as TD2  # noqa: E402
 

@@ -27,6 +27,8 @@ from pixxel_qgis.client import (
 from pixxel_qgis.client import transport as tr
 from pixxel_qgis.tests.loopback_server import Server
 
+pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
+
 KEY = "transport-units-key"
 JSON = {"Content-Type": "application/json"}
 

@@ -92,7 +92,7 @@ class AssetRastersSection(Section):
             if problems:
                 summary += " " + tr("Not opened: {problems}").format(problems="; ".join(problems))
             self.raster_status.setText(summary)
-            self.panel.message(summary, Qgis.Success if not problems else Qgis.Warning, 8)
+            self.panel.message(summary, Qgis.MessageLevel.Success if not problems else Qgis.MessageLevel.Warning, 8)
 
         project = QgsProject.instance()
         for name, url in found:

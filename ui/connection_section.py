@@ -93,7 +93,7 @@ class ConnectionSection(Section):
         if conn_mod.has_stored_key():
             self.connection_status.setText(tr("Saved. Using {url}.").format(url=conn.base_url))
             self.panel.message(tr("Connection saved; the API key is in the QGIS authentication database."),
-                               Qgis.Success)
+                               Qgis.MessageLevel.Success)
             self.saved.emit()
         else:
             self.connection_status.setText(tr("Saved the base URL. Enter your API key and press Save."))
@@ -108,7 +108,7 @@ class ConnectionSection(Section):
         def ok(_pong):
             text = tr("Connected to {url}; the API key works.").format(url=self._client_key[0])
             self.connection_status.setText(text)
-            self.panel.message(text, Qgis.Success)
+            self.panel.message(text, Qgis.MessageLevel.Success)
 
         def failed(msg):
             text = tr("Connection failed: {error}").format(error=msg)

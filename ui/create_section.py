@@ -93,7 +93,7 @@ class CreateSection(Section):
         name = aoi.name or aoi.aoi_id
         self.create_status.setText(tr("“{name}” created ({status}); waiting for processing…").format(
             name=name, status=status_text(aoi.status)))
-        self.panel.message(tr("AOI “{name}” created; processing started.").format(name=name), Qgis.Info, 4)
+        self.panel.message(tr("AOI “{name}” created; processing started.").format(name=name), Qgis.MessageLevel.Info, 4)
         if is_final(aoi.status):
             self._polled(client, aoi)
             return
@@ -122,16 +122,16 @@ class CreateSection(Section):
         self.progress_bar.setValue(int(aoi.progress or (100 if status == "success" else 0)))
         if status == "failed":
             self.panel.message(tr("AOI “{name}” failed on the Pixxel side; no assets were produced.").format(name=name),
-                               Qgis.Critical, 0)
+                               Qgis.MessageLevel.Critical, 0)
             self.create_status.setText(tr("“{name}” failed.").format(name=name))
             self._next_or_end(client)
             return
         if status == "partial_success":
             self.panel.message(tr("AOI “{name}” finished with partial success; loading the assets that exist.")
                                .format(name=name),
-                               Qgis.Warning, 10)
+                               Qgis.MessageLevel.Warning, 10)
         else:
-            self.panel.message(tr("AOI “{name}” is ready; loading its assets.").format(name=name), Qgis.Success, 5)
+            self.panel.message(tr("AOI “{name}” is ready; loading its assets.").format(name=name), Qgis.MessageLevel.Success, 5)
         self.create_status.setText(tr("“{name}” {status}; loading assets…").format(name=name, status=status))
         self._run(self.panel.load_task(
             client, aoi, lambda res: self._loaded(client, res),
@@ -144,7 +144,7 @@ class CreateSection(Section):
         summary = result.get("message") or tr("{count} assets loaded.").format(count=result["count"])
         text = tr("“{name}”: {summary}").format(name=aoi.name or aoi.aoi_id, summary=summary)
         self.create_status.setText(text)
-        self.panel.message(text, Qgis.Success, 8)
+        self.panel.message(text, Qgis.MessageLevel.Success, 8)
         self.assetsLoaded.emit()
         self._next_or_end(client)
 
@@ -162,5 +162,5 @@ class CreateSection(Section):
         self._flow_end(text)
 
     def _flow_cancelled(self, text: str):
-        self.panel.message(text, Qgis.Warning, 10)
+        self.panel.message(text, Qgis.MessageLevel.Warning, 10)
         self._flow_end(text)

@@ -97,16 +97,16 @@ class PixxelDockWidget(QgsDockWidget):
                 return
 
     # ------------------------------------------------------------------ messages
-    def message(self, text: str, level=Qgis.Info, duration: int = 6):
+    def message(self, text: str, level=Qgis.MessageLevel.Info, duration: int = 6):
         bar = self.iface.messageBar() if self.iface is not None else None
         if bar is not None:
             bar.pushMessage(TITLE, text, level=level, duration=duration)
 
     def warn(self, text: str):
-        self.message(text, Qgis.Warning, 10)
+        self.message(text, Qgis.MessageLevel.Warning, 10)
 
     def error(self, text: str):
-        self.message(text, Qgis.Critical, 0)
+        self.message(text, Qgis.MessageLevel.Critical, 0)
 
     def canvas(self):
         try:

@@ -27,11 +27,11 @@ class ExistingAoisSection(Section):
         lay = QVBoxLayout(self)
         self.aoi_table = QTableWidget(0, 4)
         self.aoi_table.setHorizontalHeaderLabels((tr("Name"), tr("Status"), tr("Progress"), tr("Created")))
-        self.aoi_table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.aoi_table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.aoi_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.aoi_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.aoi_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.aoi_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.aoi_table.verticalHeader().setVisible(False)
-        self.aoi_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.aoi_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.aoi_table.setMinimumHeight(120)
         self.refresh_aois_button = QPushButton(tr("Refresh"))
         self.load_aoi_button = QPushButton(tr("Load"))
@@ -68,7 +68,7 @@ class ExistingAoisSection(Section):
         self.aoi_table.setRowCount(len(self.aois))
         for r, aoi in enumerate(self.aois):
             name = QTableWidgetItem(aoi.name or aoi.aoi_id)
-            name.setData(Qt.UserRole, r)
+            name.setData(Qt.ItemDataRole.UserRole, r)
             name.setToolTip(aoi.aoi_id)
             self.aoi_table.setItem(r, 0, name)
             self.aoi_table.setItem(r, 1, QTableWidgetItem(status_text(aoi.status)))
@@ -82,7 +82,7 @@ class ExistingAoisSection(Section):
         model = self.aoi_table.selectionModel()
         rows = model.selectedRows() if model is not None else []
         cell = self.aoi_table.item(rows[0].row(), 0) if rows else None
-        return self.aois[int(cell.data(Qt.UserRole))] if cell is not None else None
+        return self.aois[int(cell.data(Qt.ItemDataRole.UserRole))] if cell is not None else None
 
     def load_selected_aoi(self):
         aoi = self.selected_aoi()
@@ -101,7 +101,7 @@ class ExistingAoisSection(Section):
             status = status_text(result["aoi"].status)
             text = tr("“{name}” ({status}): {summary}").format(name=name, status=status, summary=result.get("message") or "")
             self.existing_status.setText(text)
-            self.panel.message(text, Qgis.Success if status == "success" else Qgis.Warning, 8)
+            self.panel.message(text, Qgis.MessageLevel.Success if status == "success" else Qgis.MessageLevel.Warning, 8)
 
         def failed(msg):
             self.load_aoi_button.setEnabled(True)

@@ -28,7 +28,7 @@ class _NumItem(QTableWidgetItem):
     def __init__(self, value: Optional[float], fmt: str = "{:.1f}"):
         super().__init__("" if value is None else fmt.format(value))
         self.value = value
-        self.setTextAlignment(int(Qt.AlignRight | Qt.AlignVCenter))
+        self.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
 
     def __lt__(self, other):
         a = self.value if self.value is not None else float("-inf")
@@ -59,11 +59,11 @@ class ItemTable(QTableWidget):
         super().__init__(0, len(COLUMNS), parent)
         self.items: List[Any] = []
         self.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
-        self.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.setSelectionMode(QAbstractItemView.ExtendedSelection)
-        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.verticalHeader().setVisible(False)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setStretchLastSection(True)
         self.setAlternatingRowColors(True)
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
@@ -76,7 +76,7 @@ class ItemTable(QTableWidget):
         self.setRowCount(len(self.items))
         for row, item in enumerate(self.items):
             id_cell = QTableWidgetItem(str(item.id))
-            id_cell.setData(Qt.UserRole, row)
+            id_cell.setData(Qt.ItemDataRole.UserRole, row)
             id_cell.setToolTip(str(item.id))
             self.setItem(row, 0, id_cell)
             self.setItem(row, 1, QTableWidgetItem(item_date_text(item)))
@@ -95,7 +95,7 @@ class ItemTable(QTableWidget):
         for row in rows:
             cell = self.item(row, 0)
             if cell is not None:
-                out.append(self.items[int(cell.data(Qt.UserRole))])
+                out.append(self.items[int(cell.data(Qt.ItemDataRole.UserRole))])
         return out
 
     def selected_ids(self) -> List[str]:
@@ -105,7 +105,7 @@ class ItemTable(QTableWidget):
         wanted = set(ids)
         self.clearSelection()
         mode = self.selectionMode()
-        self.setSelectionMode(QAbstractItemView.MultiSelection)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
         for row in range(self.rowCount()):
             cell = self.item(row, 0)
             if cell is not None and cell.text() in wanted:

@@ -35,7 +35,7 @@ class OutputOptions(QWidget):
         self.output_combo.setToolTip(tr("GeoPackage: saved, reopened with the project. "
                                         "Temporary layers: lost when QGIS closes, nothing written to disk."))
         self.gpkg_folder_widget = QgsFileWidget()
-        self.gpkg_folder_widget.setStorageMode(QgsFileWidget.GetDirectory)
+        self.gpkg_folder_widget.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         self.gpkg_folder_widget.setDialogTitle(tr("Folder of the Pixxel GeoPackages"))
         self.gpkg_folder_widget.lineEdit().setPlaceholderText(tr("Empty: a pixxel_data folder beside the saved project"))
         self.gpkg_folder_widget.setToolTip(tr("Empty: a pixxel_data folder beside the saved project (or the QGIS "

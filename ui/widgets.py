@@ -191,7 +191,7 @@ class CanvasPreview:
         canvas = self._canvas()
         if not geoms or canvas is None:
             return
-        band = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
+        band = QgsRubberBand(canvas, QgsWkbTypes.GeometryType.PolygonGeometry)
         c = QColor(self.colour)
         band.setStrokeColor(c)
         c.setAlpha(self.fill_alpha)
@@ -208,7 +208,7 @@ class CanvasPreview:
         if band is None:
             return
         try:
-            band.reset(QgsWkbTypes.PolygonGeometry)
+            band.reset(QgsWkbTypes.GeometryType.PolygonGeometry)
             scene = band.scene()
             if scene is not None:
                 scene.removeItem(band)

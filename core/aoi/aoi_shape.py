@@ -330,18 +330,37 @@ def _check_inputs(geoms: np.ndarray, ids: List[int], notes: List[str]) -> np.nda
     return geoms
 
 
+def _make_valid_structure(geom):
+    """``make_valid(method="structure", keep_collapsed=False)``: the repaired exteriors minus the repaired
+    holes, so a hole that sticks out only cuts the shell and a hole that repeats its exterior leaves nothing.
+
+    shapely < 2.1 (the newest wheels for Python 3.9) or GEOS < 3.10 lack the method; the "linework" repair
+    they have instead keeps such holes as polygons of their own, so the same input gave another AOI (or
+    none) depending on the installed versions. There the structure method is computed the same way here.
+    """
+    if shapely.geos_version >= (3, 10, 0):
+        try:
+            return shapely.make_valid(geom, method="structure", keep_collapsed=False)
+        except TypeError:  # shapely < 2.1: no method argument
+            pass
+    if shapely.get_type_id(geom) not in (3, 6):  # not a (Multi)Polygon: nothing to separate
+        return shapely.make_valid(geom)
+    shells, holes = [], []
+    for poly in shapely.get_parts(geom):
+        shells.append(shapely.make_valid(shapely.polygons(poly.exterior)))
+        holes.extend(shapely.make_valid(shapely.polygons(ring)) for ring in poly.interiors)
+    area = shapely.union_all([p for g in shells for p in _polygon_parts(g)])
+    cut = [p for g in holes for p in _polygon_parts(g)]
+    return shapely.difference(area, shapely.union_all(cut)) if cut else area
+
+
 def _repair(geoms: np.ndarray, ids: List[int], notes: List[str]) -> List[np.ndarray]:
     """make_valid the invalid geometries; returns, per input, its Polygon parts."""
     valid = shapely.is_valid(geoms)
     if not valid.all():
-        kw = {"method": "structure", "keep_collapsed": False} if shapely.geos_version >= (3, 10, 0) else {}
         for i in np.flatnonzero(~valid):
             why = shapely.is_valid_reason(geoms[i])
-            try:
-                fixed = shapely.make_valid(geoms[i], **kw)
-            except TypeError:  # shapely < 2.1: no method argument
-                fixed = shapely.make_valid(geoms[i])
-            geoms[i] = fixed
+            geoms[i] = _make_valid_structure(geoms[i])
             what = why.split("[")[0].strip().lower() or "invalid geometry"
             notes.append(f"repaired feature {ids[i]} ({what})")
     per_input = []
@@ -552,6 +571,13 @@ def prepare_aoi(
                 merged = shapely.union_all(parts) if len(parts) > 1 else parts[0]
                 pieces = _polygon_parts(merged)
                 extra = [f"feature {fid} has {len(pieces)} separate parts: one AOI per part"] if len(pieces) > 1 else []
+                if len(pieces) == 0:  # every part collapsed once merged: a refusal, never an empty answer
+                    raise GeometryRefused(
+                        "too_small",
+                        f"Feature {fid} has no area (0 m²) once repaired: its holes cover its whole outline. "
+                        "Fix or deselect it.",
+                        [fid],
+                    )
                 for piece in pieces:
                     out.extend(_finish(piece, [fid], base_notes + extra, max_vertices, split_ok=True))
             return out

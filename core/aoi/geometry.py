@@ -45,10 +45,10 @@ __all__ = [
 
 
 _GEOMETRY_TYPE_NAMES = {
-    QgsWkbTypes.PointGeometry: "a point layer",
-    QgsWkbTypes.LineGeometry: "a line layer",
-    QgsWkbTypes.NullGeometry: "a table without geometry",
-    QgsWkbTypes.UnknownGeometry: "a layer of unknown geometry type",
+    QgsWkbTypes.GeometryType.PointGeometry: "a point layer",
+    QgsWkbTypes.GeometryType.LineGeometry: "a line layer",
+    QgsWkbTypes.GeometryType.NullGeometry: "a table without geometry",
+    QgsWkbTypes.GeometryType.UnknownGeometry: "a layer of unknown geometry type",
 }
 
 
@@ -71,7 +71,7 @@ def _check_layer(layer, selected_only: bool) -> None:
             "choose another polygon layer.",
         )
     gtype = layer.geometryType()
-    if gtype != QgsWkbTypes.PolygonGeometry:
+    if gtype != QgsWkbTypes.GeometryType.PolygonGeometry:
         kind = _GEOMETRY_TYPE_NAMES.get(gtype, "not a polygon layer")
         raise GeometryRefused(
             "not_polygon_layer",
@@ -210,7 +210,7 @@ def make_preview_rubber_band(canvas, shapes: Sequence[AoiShape], color=None):
     color = QColor(color) if color is not None else QColor(230, 0, 126)
     fill = QColor(color)
     fill.setAlpha(50)
-    band = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
+    band = QgsRubberBand(canvas, QgsWkbTypes.GeometryType.PolygonGeometry)
     band.setStrokeColor(color)
     band.setFillColor(fill)
     band.setWidth(2)

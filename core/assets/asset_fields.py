@@ -11,8 +11,8 @@ import json
 import math
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from qgis.core import QgsField, QgsFields
-from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QVariant
+from qgis.core import Qgis, QgsField, QgsFields
+from qgis.PyQt.QtCore import QDate, QDateTime, QMetaType, Qt, QVariant
 
 __all__ = [
     "ASSET_FIELDS",
@@ -21,6 +21,8 @@ __all__ = [
     "ASSET_TYPES",
     "asset_fields",
     "aoi_fields",
+    "field_type",
+    "make_field",
     "AssetRowConverter",
     "asset_attributes",
     "aoi_attributes",
@@ -32,15 +34,33 @@ ASSET_STATUSES = ("success", "failed", "started", "creating")
 ASSET_TYPES = ("mosaic", "stac_item", "visualization")
 
 # kinds: str, int, float, datetime, date, bands (list of strings -> "B01, B02"), json (any -> JSON text)
-_QTYPES = {
-    "str": (QVariant.String, "String"),
-    "int": (QVariant.Int, "Integer"),
-    "float": (QVariant.Double, "Real"),
-    "datetime": (QVariant.DateTime, "DateTime"),
-    "date": (QVariant.Date, "Date"),
-    "bands": (QVariant.String, "String"),
-    "json": (QVariant.String, "String"),
+# kind -> (QMetaType.Type name, QVariant.Type name, QGIS type name)
+_KIND_TYPES = {
+    "str": ("QString", "String", "String"),
+    "int": ("Int", "Int", "Integer"),
+    "float": ("Double", "Double", "Real"),
+    "datetime": ("QDateTime", "DateTime", "DateTime"),
+    "date": ("QDate", "Date", "Date"),
+    "bands": ("QString", "String", "String"),
+    "json": ("QString", "String", "String"),
 }
+# QGIS 3.38 takes QMetaType types (the QVariant-typed QgsField constructor is deprecated there and gone
+# with Qt6 / QGIS 4); older QGIS only QVariant types.
+FIELDS_USE_QMETATYPE = Qgis.QGIS_VERSION_INT >= 33800
+
+
+def field_type(kind: str):
+    """The Qt type of a field kind, as this QGIS wants it in QgsField (QMetaType.Type or QVariant.Type)."""
+    meta_name, variant_name, _ = _KIND_TYPES[kind]
+    if FIELDS_USE_QMETATYPE:
+        return getattr(QMetaType.Type, meta_name)
+    return getattr(QVariant.Type, variant_name)  # qt6-lint: ok only QGIS < 3.38, always Qt5
+
+
+def make_field(name: str, kind: str) -> QgsField:
+    """One QgsField of a kind above, built the way this QGIS version wants (no deprecation warning)."""
+    return QgsField(name, field_type(kind), _KIND_TYPES[kind][2])
+
 
 # (field name, kind, source key in the raw dict). Order == attribute order.
 ASSET_FIELDS: Tuple[Tuple[str, str, str], ...] = (
@@ -89,8 +109,7 @@ _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 def _make_fields(spec) -> QgsFields:
     fields = QgsFields()
     for name, kind, _src in spec:
-        qtype, type_name = _QTYPES[kind]
-        fields.append(QgsField(name, qtype, type_name))
+        fields.append(make_field(name, kind))
     return fields
 
 
@@ -180,11 +199,11 @@ def parse_datetime(v: Any) -> Optional[QDateTime]:
     """ISO 8601 with 'T' or a space, 'Z' or an offset, any fraction -> QDateTime (UTC if no zone); else None."""
     if not isinstance(v, str) or len(v) < 10:
         return None
-    dt = QDateTime.fromString(v.strip(), Qt.ISODateWithMs)
+    dt = QDateTime.fromString(v.strip(), Qt.DateFormat.ISODateWithMs)
     if not dt.isValid():
         return None
-    if dt.timeSpec() == Qt.LocalTime:  # no zone given: the API speaks UTC
-        dt.setTimeSpec(Qt.UTC)
+    if dt.timeSpec() == Qt.TimeSpec.LocalTime:  # no zone given: the API speaks UTC
+        dt.setTimeSpec(Qt.TimeSpec.UTC)
     return dt
 
 
@@ -192,7 +211,7 @@ def parse_date(v: Any) -> Optional[QDate]:
     """'2022-11-14' (or a timestamp starting with a date) -> QDate; else None."""
     if not isinstance(v, str) or len(v) < 10:
         return None
-    d = QDate.fromString(v[:10], Qt.ISODate)
+    d = QDate.fromString(v[:10], Qt.DateFormat.ISODate)
     return d if d.isValid() else None
 
 

@@ -96,7 +96,7 @@ def asset_label_settings() -> QgsPalLayerSettings:
     fmt.setBuffer(buf)
     settings.setFormat(fmt)
     try:
-        settings.placement = QgsPalLayerSettings.Horizontal
+        settings.placement = QgsPalLayerSettings.Placement.Horizontal
     except AttributeError:  # pragma: no cover - enum moved in later QGIS
         pass
     settings.scaleVisibility = True
@@ -147,9 +147,9 @@ def add_asset_actions(layer: QgsVectorLayer) -> None:
         if act.name() in (OPEN_URL_ACTION, OPEN_RASTER_ACTION):
             manager.removeAction(act.id())
     scopes = {"Feature", "Canvas"}
-    url = QgsAction(QgsAction.OpenUrl, OPEN_URL_ACTION, '[% "path" %]', "", False, "", scopes)
+    url = QgsAction(QgsAction.ActionType.OpenUrl, OPEN_URL_ACTION, '[% "path" %]', "", False, "", scopes)
     raster = QgsAction(
-        QgsAction.GenericPython, OPEN_RASTER_ACTION, raster_action_code(), "", False, "", scopes
+        QgsAction.ActionType.GenericPython, OPEN_RASTER_ACTION, raster_action_code(), "", False, "", scopes
     )
     manager.addAction(url)
     manager.addAction(raster)

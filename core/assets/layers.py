@@ -43,6 +43,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication, QThread
 
 from ...client.defaults import AOI_CRS
+from ..gdal_mode import without_exceptions
 from ..settings import AOI_PROPERTY, ROLE_PROPERTY
 from .asset_fields import AOI_FIELDS, AssetRowConverter, aoi_dict, aoi_fields, asset_fields
 from .asset_geometry import geojson_to_wkb
@@ -265,13 +266,13 @@ def write_layers_to_gpkg(
         opts.layerName = table
         opts.fileEncoding = "UTF-8"
         opts.actionOnExistingFile = (
-            QgsVectorFileWriter.CreateOrOverwriteLayer
+            QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
             if os.path.exists(path)
-            else QgsVectorFileWriter.CreateOrOverwriteFile
+            else QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteFile
         )
         res = QgsVectorFileWriter.writeAsVectorFormatV3(layer, path, context, opts)
         err, msg = res[0], res[1]
-        if err != QgsVectorFileWriter.NoError:
+        if err != QgsVectorFileWriter.WriterError.NoError:
             raise GpkgWriteError(
                 f"Could not write layer '{table}' to {path}: {msg or err}. "
                 "Check that the folder is writable and the file is not locked by another program."
@@ -285,20 +286,21 @@ def _empty_to_null_geometries(path: str, tables: List[str]) -> None:
     """QgsVectorFileWriter writes a row without geometry as an EMPTY geometry; make it a real NULL so the
     row reads back as 'no geometry'."""
     try:
-        from osgeo import gdal
+        from osgeo import gdal, ogr
     except ImportError:  # pragma: no cover
         return
-    ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_UPDATE)
-    if ds is None:  # pragma: no cover
-        return
-    try:
-        for table in tables:
-            lyr = ds.GetLayerByName(table)
-            col = lyr.GetGeometryColumn() if lyr is not None else ""
-            if col:
-                ds.ExecuteSQL(f'UPDATE "{table}" SET "{col}" = NULL WHERE ST_IsEmpty("{col}")')
-    finally:
-        ds = None
+    with without_exceptions(gdal, ogr):  # explicit: GDAL 3.9+ warns otherwise (see core/gdal_mode.py)
+        ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_UPDATE)
+        if ds is None:  # pragma: no cover
+            return
+        try:
+            for table in tables:
+                lyr = ds.GetLayerByName(table)
+                col = lyr.GetGeometryColumn() if lyr is not None else ""
+                if col:
+                    ds.ExecuteSQL(f'UPDATE "{table}" SET "{col}" = NULL WHERE ST_IsEmpty("{col}")')
+        finally:
+            ds = None
 
 
 def _safe_table_name(name: str) -> str:

@@ -113,7 +113,7 @@ class OpenRasterTask(QgsTask):
 
     def __init__(self, url: str, name: Optional[str] = None, project: Optional[QgsProject] = None,
                  on_done=None, on_error=None):
-        super().__init__(f"Opening {name or url}", QgsTask.CanCancel)
+        super().__init__(f"Opening {name or url}", QgsTask.Flag.CanCancel)
         self.url = url
         self.name = name
         self.project = project
@@ -167,7 +167,7 @@ def _message(text: str, warning: bool = True) -> None:
         from qgis.utils import iface
 
         if iface is not None:
-            iface.messageBar().pushMessage("Pixxel", text, Qgis.Warning if warning else Qgis.Info, 8)
+            iface.messageBar().pushMessage("Pixxel", text, Qgis.MessageLevel.Warning if warning else Qgis.MessageLevel.Info, 8)
             return
     except Exception:  # noqa: BLE001 - no GUI (tests, headless): fall back to the log
         pass
@@ -175,7 +175,7 @@ def _message(text: str, warning: bool = True) -> None:
 
     from ..settings import LOG_TAG
 
-    QgsMessageLog.logMessage(text, LOG_TAG, Qgis.Warning if warning else Qgis.Info)
+    QgsMessageLog.logMessage(text, LOG_TAG, Qgis.MessageLevel.Warning if warning else Qgis.MessageLevel.Info)
 
 
 def open_feature_raster(layer_id: str, fid: int) -> Optional[OpenRasterTask]:

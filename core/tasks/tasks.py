@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gc
 import threading
-import traceback
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Optional
 
@@ -25,6 +24,7 @@ from ...client import polling
 from ...client.errors import CancelledError, PixxelError
 from ...client.transport import cancel_scope
 from ..settings import LOG_TAG
+from .error_report import describe_unexpected
 
 Callback = Optional[Callable[..., Any]]
 
@@ -34,9 +34,9 @@ def user_message(exc: BaseException) -> str:
     if isinstance(exc, PixxelError):
         return str(exc)
     # Anything else is a bug or an environment problem: log the traceback, show a short text.
-    QgsMessageLog.logMessage("".join(traceback.format_exception(exc)), LOG_TAG, Qgis.Critical)
-    text = str(exc) or type(exc).__name__
-    return f"Unexpected error: {text}. Details are in the Pixxel tab of the Log Messages panel."
+    text, details = describe_unexpected(exc)
+    QgsMessageLog.logMessage(details, LOG_TAG, Qgis.MessageLevel.Critical)
+    return text
 
 
 _gc_lock = threading.Lock()
@@ -72,7 +72,7 @@ class PixxelTask(QgsTask):
     """Base: subclasses implement ``work()``; its return value becomes ``self.result``."""
 
     def __init__(self, description: str, on_done: Callback = None, on_error: Callback = None,
-                 on_cancel: Callback = None, flags=QgsTask.CanCancel):
+                 on_cancel: Callback = None, flags=QgsTask.Flag.CanCancel):
         super().__init__(description, flags)
         self.on_done = on_done
         self.on_error = on_error
