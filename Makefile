@@ -130,7 +130,8 @@ screenshot: venv
 .PHONY: mutation
 MUTATION_STAMP := $(VENV)/.mutation-installed
 $(MUTATION_STAMP): requirements-mutation.txt constraints.txt | $(STAMP)
-	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -r requirements-mutation.txt
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -c $(VENV)/constraints-system.txt \
+	  -r requirements-mutation.txt
 	touch $(MUTATION_STAMP)
 
 mutation: venv $(MUTATION_STAMP)
