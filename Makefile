@@ -125,6 +125,18 @@ screenshot: venv
 	  --no-install-recommends xvfb xauth >/dev/null
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) scripts/panel_screenshot.py --out docs/panel-in-qgis.png
 
+# Mutation testing of the reliability- and key-critical modules (slow, not part of `make test`): writes
+# tests/mutation-report.md. Modules and their guarding tests: dev/mutation/targets.py.
+.PHONY: mutation
+MUTATION_STAMP := $(VENV)/.mutation-installed
+$(MUTATION_STAMP): requirements-mutation.txt constraints.txt | $(STAMP)
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -c $(VENV)/constraints-system.txt \
+	  -r requirements-mutation.txt
+	touch $(MUTATION_STAMP)
+
+mutation: venv $(MUTATION_STAMP)
+	$(PY) dev/mutation/run.py
+
 clean:
 	rm -rf dist demo-output .pytest_cache
 	find . -name __pycache__ -prune -exec rm -rf {} +

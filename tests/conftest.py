@@ -179,7 +179,10 @@ def tiff_server(tmp_path):
     ds = None
     with open(path, "rb") as fh:
         RangeHandler.files = {"/assets/asset.tif": fh.read()}
+    from pixxel_simulator.recording import RequestRecorder
+
     RangeHandler.seen = []
+    RangeHandler.recorder = RequestRecorder()
     server = ThreadingHTTPServer(("127.0.0.1", 0), RangeHandler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)

@@ -30,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--seed-aois", type=int, default=2, help="finished demo AOIs present at start (default 2)")
     g.add_argument("--start-time", default=None, metavar="ISO",
                    help="timestamps start here instead of the wall clock (reproducible runs)")  # fmt: skip
+    g.add_argument("--no-unique-names", dest="unique_names", action="store_false",
+                   help="accept a second AOI with an existing name (default: answer 409)")  # fmt: skip
     g.add_argument("--verbose", action="store_true", help="log every request to stderr")
     f = p.add_argument_group("faults (all off by default)")
     f.add_argument("--latency", type=float, default=0.0, metavar="S", help="delay every request by S seconds")
@@ -81,6 +83,7 @@ def config_from_args(args: argparse.Namespace) -> SimConfig:
         validation_status=args.validation_status,
         seed_aois=args.seed_aois,
         start_time=args.start_time,
+        unique_names=args.unique_names,
         faults=faults,
     )
 

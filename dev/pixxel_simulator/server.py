@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from . import faults as faultlib
 from .catalog import SATELLITES
 from .faults import Decision, FaultInjector, Faults
+from .recording import RequestRecorder
 from .state import ApiError, SimConfig, State
 
 MAX_BODY = 8 * 1024 * 1024
@@ -54,6 +55,7 @@ class _Server(ThreadingHTTPServer):
     def process_request(self, request, client_address):
         with self._conn_lock:
             self._open.add(request)
+        self.sim.recorder.count_connection()
         super().process_request(request, client_address)
 
     def mark_reset(self, request) -> None:
@@ -205,9 +207,11 @@ class _Handler(BaseHTTPRequestHandler):
             try:
                 raw = self._read_body()
             except ApiError as exc:
+                sim.recorder.record(self, b"")
                 status = exc.status
                 self._send(exc.status, json.dumps(exc.body()).encode())
                 return
+            sim.recorder.record(self, raw)
             decision = sim._faults.decide(method, path)
             if decision.latency_s > 0:
                 sim._stop_event.wait(decision.latency_s)
@@ -398,6 +402,8 @@ class Simulator:
         self._faults = FaultInjector(self.config.faults)
         self._log_lock = threading.Lock()
         self._log_entries: List[Tuple[str, str, int]] = []
+        #: every request received, whole (headers, URL, body): see recording.key_appearances
+        self.recorder = RequestRecorder()
         self._stop_event = threading.Event()
         self._server: Optional[_Server] = None
         self._thread: Optional[threading.Thread] = None
@@ -413,6 +419,7 @@ class Simulator:
             self._server.socket = self.ssl_context.wrap_socket(
                 self._server.socket, server_side=True, do_handshake_on_connect=False)
         self.port = self._server.server_address[1]
+        self.recorder.server_url = self.url
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"pixxel-sim-{self.port}",
             daemon=True,
@@ -474,6 +481,11 @@ class Simulator:
         """(method, path without query, status) per request; status 0 means no response was sent."""
         with self._log_lock:
             return list(self._log_entries)
+
+    @property
+    def requests(self):
+        """Every request received so far, whole: a list of recording.RecordedRequest."""
+        return self.recorder.requests
 
     def clear_log(self) -> None:
         with self._log_lock:

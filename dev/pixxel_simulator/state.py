@@ -53,6 +53,9 @@ class SimConfig:
     max_page_size: int = 1000  # larger limits are clamped (the pagination object says so)
     user_id: str = "user-sim-000001"
     start_time: Optional[str] = None  # ISO time: timestamps = start_time + elapsed (fully reproducible runs)
+    # AOI names unique (a second create of a name answers 409)? Pixxel does not document that it enforces
+    # this, so the client must not rely on it: tests run the duplicate-safety checks both ways.
+    unique_names: bool = True
 
     def __post_init__(self):
         if isinstance(self.api_keys, str):
@@ -265,7 +268,7 @@ class State:
     def create_aoi(self, body: Any) -> Dict[str, Any]:
         body = self.validate_create(body)
         with self.lock:
-            if body["name"] in self._by_name:
+            if self.config.unique_names and body["name"] in self._by_name:
                 raise ApiError(409, "CONFLICT", f"An AOI named {body['name']!r} already exists",
                                [dict(detail("name", "already taken"), aoi_id=self._by_name[body["name"]])])  # fmt: skip
             rec = self._commit(body)
