@@ -15,7 +15,7 @@ all: test
 
 # Debian packages the targets need: QGIS (qgis brings qgis_process for the Processing tests), its Python
 # bindings and providers, and venv support for /usr/bin/python3.
-APT_PKGS := python3-qgis qgis-providers qgis python3-venv
+APT_PKGS := python3-qgis qgis-providers qgis python3-venv xvfb xauth
 
 qgis:
 	@missing=$$(for p in $(APT_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
@@ -124,6 +124,18 @@ screenshot: venv
 	@command -v xvfb-run >/dev/null || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 	  --no-install-recommends xvfb xauth >/dev/null
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) scripts/panel_screenshot.py --out docs/panel-in-qgis.png
+
+# Mutation testing of the reliability- and key-critical modules (slow, not part of `make test`): writes
+# tests/mutation-report.md. Modules and their guarding tests: dev/mutation/targets.py.
+.PHONY: mutation
+MUTATION_STAMP := $(VENV)/.mutation-installed
+$(MUTATION_STAMP): requirements-mutation.txt constraints.txt | $(STAMP)
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -c $(VENV)/constraints-system.txt \
+	  -r requirements-mutation.txt
+	touch $(MUTATION_STAMP)
+
+mutation: venv $(MUTATION_STAMP)
+	$(PY) dev/mutation/run.py
 
 clean:
 	rm -rf dist demo-output .pytest_cache

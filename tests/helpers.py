@@ -137,16 +137,20 @@ def find_group(name_part):
 
 
 class RangeHandler(BaseHTTPRequestHandler):
-    """Serves one file with HTTP Range support (what /vsicurl/ needs); records every request's headers."""
+    """Serves one file with HTTP Range support (what /vsicurl/ needs); records every request's headers, and
+    in ``recorder`` every request whole (pixxel_simulator.recording: URL, all headers)."""
 
     files: dict = {}
     seen: list = []
+    recorder = None  # a pixxel_simulator.recording.RequestRecorder, set by the tiff_server fixture
 
     def log_message(self, *args):  # quiet
         pass
 
     def _send(self, head_only):
         type(self).seen.append((self.command, self.path, dict(self.headers)))
+        if type(self).recorder is not None:
+            type(self).recorder.record(self, b"")
         data = self.files.get(self.path.split("?")[0])
         if data is None:
             self.send_response(404)

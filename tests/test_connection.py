@@ -70,6 +70,5 @@ def test_make_client_requires_a_key(clean_connection):
 
 
 def test_make_client_builds_a_client(clean_connection, simulator, api_key):
-    pytest.importorskip("pixxel_qgis.client")
     client = connection.make_client(connection.Connection(simulator.url, api_key))
     assert client.ping()

@@ -8,6 +8,10 @@ Each create meets one fault on its POST, in rotation:
 - none: a plain create, so faulted and clean creates interleave.
 Afterwards every requested name exists exactly once, nothing else exists, and every create returned the
 AOI the simulator holds under that name.
+
+It runs twice: against a simulator that refuses a second AOI of the same name (409) and against one that
+accepts it (Pixxel does not document unique names). Either way no POST may ever get a 409: a 409 would
+mean the client sent a create again blindly and the server, not the client, prevented the duplicate.
 """
 
 from __future__ import annotations
@@ -17,8 +21,6 @@ from collections import Counter
 
 import pytest
 from pixxel_qgis.client import AOICreate, PixxelClient, SatelliteRef, SearchQuery
-
-pytest.importorskip("pixxel_simulator")
 from pixxel_simulator import BENGALURU_AOI as BLR
 from pixxel_simulator import FIRST_PROJECT_ID as PROJECT
 from pixxel_simulator import TD2_ID as TD2
@@ -38,8 +40,9 @@ ROTATION = [
 ]
 
 
-def test_200_creates_under_rotating_faults(sim_factory, api_key):
-    sim = sim_factory(aoi_duration_s=0.0, asset_count=0)
+@pytest.mark.parametrize("unique_names", [True, False], ids=["server-unique-names", "server-allows-duplicates"])
+def test_200_creates_under_rotating_faults(sim_factory, api_key, unique_names):
+    sim = sim_factory(aoi_duration_s=0.0, asset_count=0, unique_names=unique_names)
     client = PixxelClient(api_key, base_url=sim.url, timeout=0.15, retry_budget_s=2.0, backoff_base_s=0.005,
                           backoff_max_s=0.02, create_attempts=4, create_lookups=3)
     q = SearchQuery(start_date="2020-01-01T00:00:00Z", end_date="2030-01-01T00:00:00Z",
@@ -72,7 +75,10 @@ def test_200_creates_under_rotating_faults(sim_factory, api_key):
     names = [a["name"] for a in sim.aois()]
     counts = Counter(names)
     duplicates = {n: c for n, c in counts.items() if c > 1}
-    assert not duplicates, duplicates
+    assert not duplicates, f"a retried create made a second AOI of the same name: {duplicates}"
+    conflicts = [p for m, p, s in sim.request_log if m == "POST" and s == 409]
+    assert not conflicts, (f"{len(conflicts)} POST(s) got a 409: the client sent a create again without "
+                           "looking the name up first, and only the server's unique-name check stopped a duplicate")
     requested = {f"dup-check-{i:03d}" for i in range(N)}
     assert set(names) == requested, (sorted(requested - set(names))[:5], sorted(set(names) - requested)[:5])
     assert len(names) == N

@@ -44,6 +44,9 @@ def reference_bytes(client, aoi_id, asset_id):
 
 
 def assert_no_key_at_storage(sim):
+    from pixxel_simulator import key_appearances
+
+    assert key_appearances(TEST_API_KEY, api=[sim.recorder], others=[sim.storage.recorder]) == []
     log = sim.storage.request_log
     assert log, "storage saw no request"
     for entry in log:

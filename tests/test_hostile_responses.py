@@ -19,13 +19,15 @@ import json
 import os
 
 import pytest
-from pixxel_qgis.client import AOI, PixxelClient
+from pixxel_qgis.client import AOI, ConfigurationError, PixxelClient
 from pixxel_qgis.core.assets import layers
 from pixxel_qgis.core.imagery import raster
 from pixxel_qgis.core.tasks import tasks
 from pixxel_qgis.tests.helpers import run_task
 from pixxel_qgis.tests.loopback_server import Server
+from pixxel_simulator import key_appearances
 from qgis.core import QgsProject
+from qgis.PyQt.QtTest import QTest
 
 KEY = "hostile-test-key-7f3a9c1e"
 BOX = [[[77.4, 12.8], [77.8, 12.8], [77.8, 13.2], [77.4, 13.2], [77.4, 12.8]]]
@@ -151,14 +153,22 @@ def test_control_characters_in_names_survive_a_project_save(qgis_app, servers, t
 
 
 @pytest.mark.parametrize("path", [
-    "http://storage.invalid/a.tif",
-    "https://storage.invalid/a.tif",
-    "file:///etc/passwd",
-    "/vsicurl/http://storage.invalid/a.tif",
-    "//storage.invalid/a.tif",
+    "http://{storage}/a.tif",
+    "https://{storage}/a.tif",
+    "/vsicurl/http://{storage}/a.tif",
+    "//{storage}/a.tif",
+    "http://{storage}/",
+    "file://{tmp}/a.tif",
     "javascript:alert(1)",
 ])
 def test_asset_urls_are_not_fetched_while_loading(qgis_app, servers, project, tmp_path, path):
+    """The asset URLs point at a loopback storage server that records every connection and request: a fetch
+    attempt (by the client, GDAL or QGIS) would show there; a file:// path would change the file's atime."""
+    storage = servers(lambda p, q: (200, {"Content-Type": "image/tiff"}, b"II*\x00"))
+    local = tmp_path / "a.tif"
+    local.write_bytes(b"II*\x00")
+    os.utime(local, (1_000_000, 1_000_000))
+    path = path.format(storage=storage.url.split("://", 1)[1], tmp=tmp_path)
     api = servers(lambda p, q: js({"assets": [asset(0, "a", path)],
                                    "pagination": {"total": 1, "offset": 0, "limit": 100}}))
     aoi = AOI.model_validate({"aoi_id": "id-2", "name": "urls", "status": "success"})
@@ -166,7 +176,11 @@ def test_asset_urls_are_not_fetched_while_loading(qgis_app, servers, project, tm
         _, out = run_load(client, aoi, str(tmp_path / "u.gpkg"), project)
     assert out["done"], out
     assert [f["path"] for f in out["done"][0]["asset_layer"].getFeatures()] == [path]
-    assert all(p.startswith("/v0/aois/") for _, p, _ in api.seen)  # only the API was asked
+    QTest.qWait(100)  # anything started in the background would have connected by now
+    assert storage.recorder.connections == 0 and storage.requests == [], (
+        f"loading the assets fetched an asset URL: {[r.url for r in storage.requests]}")
+    assert os.stat(local).st_atime == 1_000_000, "loading the assets read the file:// asset"
+    assert all(r.path.startswith("/v0/aois/") for r in api.requests)  # only the API was asked
 
 
 @pytest.mark.parametrize("url", ["http://storage.invalid/a.tif", "http://10.1.2.3/a.tif",
@@ -185,10 +199,12 @@ def test_download_never_sends_the_key_to_the_storage_host(servers, tmp_path):
     with PixxelClient(KEY, base_url=api.url, timeout=5) as client:
         client.download_file(f"{storage.url}/a.tif?sig=1", str(tmp_path / "a.tif"))
         for url in ("http://storage.invalid/a.tif", "ftp://storage.invalid/a", "file:///etc/passwd"):
-            with pytest.raises(Exception) as info:
+            with pytest.raises(ConfigurationError) as info:
                 client.download_file(url, str(tmp_path / "b.tif"))
             assert KEY not in str(info.value)
-    assert storage.seen and all("Authorization" not in h for _, _, h in storage.seen)
+    assert len(storage.requests) == 1, "the download did not reach the storage server: nothing was checked"
+    found = key_appearances(KEY, api=[api.recorder], others=[storage.recorder])
+    assert not found, "the key reached the storage host:\n" + "\n".join(found)
     assert not (tmp_path / "b.tif").exists()
 
 

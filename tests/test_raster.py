@@ -25,6 +25,7 @@ def test_geotiff_url_opens_without_any_authorization_header(qgis_app, tiff_serve
     assert RangeHandler.seen, "the server was never asked"
     for _method, _path, headers in RangeHandler.seen:
         assert not any(h.lower() in ("authorization", "x-api-key", "cookie") for h in headers)
+    assert all(r.url.startswith(tiff_server) for r in RangeHandler.recorder.requests)
 
 
 def test_missing_file_is_a_clear_error(qgis_app, tiff_server):

@@ -5,7 +5,8 @@ poll -> load assets to a GeoPackage -> project saved as .qgz), plus failures wit
 search for the key in: QGIS's message log, Python logging (root logger at DEBUG, urllib3 included), the
 texts of every exception and task error, every layer attribute, the project file (all members of the
 .qgz), the QgsSettings .ini files of the test profile, the auth database file (the key is stored
-encrypted) and the GeoPackage bytes.
+encrypted), the GeoPackage bytes, and on the wire: every request the simulator and the echo server
+received, whole (the key only as the Authorization value of requests to the API host).
 """
 
 from __future__ import annotations
@@ -23,16 +24,14 @@ from pixxel_qgis.client import AOICreate, PixxelClient, PixxelError, SatelliteRe
 from pixxel_qgis.core import connection
 from pixxel_qgis.core.tasks import tasks
 from pixxel_qgis.tests.helpers import run_task
+from pixxel_simulator import BENGALURU_AOI as BLR
+from pixxel_simulator import FIRST_PROJECT_ID as PROJECT
+from pixxel_simulator import TD2_ID as TD2
+from pixxel_simulator import Faults, RequestRecorder, key_appearances
 from qgis.core import QgsApplication, QgsProject, QgsSettings, QgsVectorLayer
 from qgis.PyQt.QtTest import QTest
 
-pytest.importorskip("pixxel_simulator")
-from pixxel_simulator import Faults
-
 KEY = "pxk-LEAKCANARY-4b1d9e7f0a2c6e8d"
-from pixxel_simulator import BENGALURU_AOI as BLR  # noqa: E402
-from pixxel_simulator import FIRST_PROJECT_ID as PROJECT  # noqa: E402
-from pixxel_simulator import TD2_ID as TD2  # noqa: E402
 
 FAST = dict(timeout=0.5, retry_budget_s=1.0, backoff_base_s=0.02, backoff_max_s=0.05)
 FORMS = (KEY, KEY.encode().hex(), KEY[::-1])  # as is, hex, reversed (a careless "obfuscation")
@@ -107,6 +106,7 @@ def echo_server():
             pass
 
         def do_GET(self):
+            self.server.recorder.record(self, b"")
             got = self.headers.get("Authorization") or ""
             status = 401 if "projects" in self.path else 500
             body = json.dumps({"error": {"code": "X", "message": f"bad key {got}", "details": {"key": got}}})
@@ -118,6 +118,7 @@ def echo_server():
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
     httpd.daemon_threads = True
+    httpd.recorder = RequestRecorder(f"http://127.0.0.1:{httpd.server_address[1]}")
     threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
 
@@ -163,6 +164,7 @@ def test_key_never_leaks_through_a_full_flow(recorder, auth, sim_factory, tmp_pa
     sim.set_faults(Faults(malformed=5, path_filter="satellites"))
     recorder.texts += run(tasks.ApiCallTask("bad", client.list_satellites))["errors"]
     httpd, echo_url = echo_server()
+    echo_recorder = httpd.recorder
     try:
         echo = PixxelClient(KEY, base_url=echo_url, **FAST)
         for fn in (echo.all_projects, echo.list_satellites):
@@ -225,8 +227,15 @@ def test_key_never_leaks_through_a_full_flow(recorder, auth, sim_factory, tmp_pa
                 data = fh.read()
             found += leaks(data, f"settings {path}")
     assert settings.value(connection.KEY_BASE_URL) == sim.url  # the settings file really was written
-    auth_db = os.path.join(QgsApplication.qgisSettingsDirPath(), "qgis-auth.db")
-    if os.path.isfile(auth_db):
-        with open(auth_db, "rb") as fh:
-            found += leaks(fh.read(), "auth database (must be encrypted)")
+    auth_db = QgsApplication.authManager().authenticationDatabasePath()
+    assert os.path.isfile(auth_db), f"the auth database {auth_db!r} is missing: the key's storage went unchecked"
+    with open(auth_db, "rb") as fh:
+        data = fh.read()
+    assert data, "the auth database is empty"
+    found += leaks(data, "auth database (must be encrypted)")
+
+    # on the wire: the API host (the simulator, and the echo server as the API of the echo client) may get the
+    # key only as the Authorization value of its requests
+    assert sim.requests and echo_recorder.requests
+    found += key_appearances(KEY, api=[sim.recorder, echo_recorder])
     assert not found, "\n".join(found)

@@ -9,11 +9,13 @@ Development tool only (never shipped in the plugin zip). Run it with
 
 from .catalog import BENGALURU_AOI, FIRST_PROJECT_ID, PROJECTS, SATELLITES, TD1_ID, TD2_ID, TEST_API_KEY
 from .faults import Faults
+from .recording import RecordedRequest, RequestRecorder, key_appearances, key_forms
 from .server import Simulator
 from .state import ApiError, SimConfig, State
 from .storage import StorageFaults, StorageServer
 
 __all__ = [
     "Simulator", "SimConfig", "Faults", "TEST_API_KEY", "SATELLITES", "PROJECTS", "State", "ApiError",
-    "TD1_ID", "TD2_ID", "FIRST_PROJECT_ID", "BENGALURU_AOI", "StorageFaults", "StorageServer",
+    "TD1_ID", "TD2_ID", "FIRST_PROJECT_ID", "BENGALURU_AOI", "RecordedRequest", "RequestRecorder",
+    "key_appearances", "key_forms", "StorageFaults", "StorageServer",
 ]

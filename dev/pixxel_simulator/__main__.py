@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--download-seconds", type=float, default=0.0, metavar="S",
                    help="a download request is in_progress this long before its signed URL is given")
     g.add_argument("--url-ttl", type=float, default=900.0, metavar="S", help="signed URLs expire after S seconds")
+    g.add_argument("--no-unique-names", dest="unique_names", action="store_false",
+                   help="accept a second AOI with an existing name (default: answer 409)")  # fmt: skip
     g.add_argument("--verbose", action="store_true", help="log every request to stderr")
     f = p.add_argument_group("faults (all off by default)")
     f.add_argument("--latency", type=float, default=0.0, metavar="S", help="delay every request by S seconds")
@@ -89,6 +91,7 @@ def config_from_args(args: argparse.Namespace) -> SimConfig:
         raster_size=args.raster_size,
         download_seconds=args.download_seconds,
         url_ttl_s=args.url_ttl,
+        unique_names=args.unique_names,
         faults=faults,
     )
 

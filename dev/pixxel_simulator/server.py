@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from . import faults as faultlib
 from .catalog import SATELLITES
 from .faults import Decision, FaultInjector, Faults
+from .recording import RequestRecorder
 from .state import ApiError, SimConfig, State
 from .storage import StorageServer
 
@@ -55,6 +56,7 @@ class _Server(ThreadingHTTPServer):
     def process_request(self, request, client_address):
         with self._conn_lock:
             self._open.add(request)
+        self.sim.recorder.count_connection()
         super().process_request(request, client_address)
 
     def mark_reset(self, request) -> None:
@@ -206,9 +208,11 @@ class _Handler(BaseHTTPRequestHandler):
             try:
                 raw = self._read_body()
             except ApiError as exc:
+                sim.recorder.record(self, b"")
                 status = exc.status
                 self._send(exc.status, json.dumps(exc.body()).encode())
                 return
+            sim.recorder.record(self, raw)
             decision = sim._faults.decide(method, path)
             if decision.latency_s > 0:
                 sim._stop_event.wait(decision.latency_s)
@@ -385,8 +389,11 @@ class Simulator:
         clock: Optional[Callable[[], float]] = None,
         wallclock: Optional[Callable[[], datetime]] = None,
         verbose: bool = False,
+        ssl_context=None,
     ):
+        """``ssl_context`` (an ``ssl.SSLContext`` with the server's certificate loaded) serves HTTPS."""
         self.config = config or SimConfig()
+        self.ssl_context = ssl_context
         kwargs = {}
         if clock is not None:
             kwargs["clock"] = clock
@@ -396,6 +403,8 @@ class Simulator:
         self._faults = FaultInjector(self.config.faults)
         self._log_lock = threading.Lock()
         self._log_entries: List[Tuple[str, str, int]] = []
+        #: every request received, whole (headers, URL, body): see recording.key_appearances
+        self.recorder = RequestRecorder()
         self._stop_event = threading.Event()
         self._server: Optional[_Server] = None
         self._thread: Optional[threading.Thread] = None
@@ -412,7 +421,11 @@ class Simulator:
         self._stop_event.clear()
         self.storage.start()
         self._server = _Server((self.host, self.port), self)
+        if self.ssl_context is not None:  # the handshake happens in the request's thread, on first read
+            self._server.socket = self.ssl_context.wrap_socket(
+                self._server.socket, server_side=True, do_handshake_on_connect=False)
         self.port = self._server.server_address[1]
+        self.recorder.server_url = self.url
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"pixxel-sim-{self.port}",
             daemon=True,
@@ -440,7 +453,7 @@ class Simulator:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.ssl_context is not None else 'http'}://{self.host}:{self.port}"
 
     # ---------------------------------------------------------------------------------- test hooks
 
@@ -475,6 +488,11 @@ class Simulator:
         """(method, path without query, status) per request; status 0 means no response was sent."""
         with self._log_lock:
             return list(self._log_entries)
+
+    @property
+    def requests(self):
+        """Every request received so far, whole: a list of recording.RecordedRequest."""
+        return self.recorder.requests
 
     def clear_log(self) -> None:
         with self._log_lock:

@@ -56,6 +56,9 @@ class SimConfig:
     raster_size: int = 96  # pixels per side of the GeoTIFF cubes the storage server makes (64-512)
     download_seconds: float = 0.0  # a download request is "in_progress" this long before its URL is given
     url_ttl_s: float = 900.0  # signed storage URLs expire after this many seconds
+    # AOI names unique (a second create of a name answers 409)? Pixxel does not document that it enforces
+    # this, so the client must not rely on it: tests run the duplicate-safety checks both ways.
+    unique_names: bool = True
 
     def __post_init__(self):
         if isinstance(self.api_keys, str):
@@ -270,7 +273,7 @@ class State:
     def create_aoi(self, body: Any) -> Dict[str, Any]:
         body = self.validate_create(body)
         with self.lock:
-            if body["name"] in self._by_name:
+            if self.config.unique_names and body["name"] in self._by_name:
                 raise ApiError(409, "CONFLICT", f"An AOI named {body['name']!r} already exists",
                                [dict(detail("name", "already taken"), aoi_id=self._by_name[body["name"]])])  # fmt: skip
             rec = self._commit(body)

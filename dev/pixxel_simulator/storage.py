@@ -27,6 +27,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from . import imagery
+from .recording import RequestRecorder
 
 CHUNK = 256 * 1024
 EXPIRED_BODY = (b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>"
@@ -105,6 +106,12 @@ class _Handler(BaseHTTPRequestHandler):
             return self.rfile.read(min(int(length), 1 << 20))
         return b""
 
+    def send_response(self, code, message=None):
+        entry = getattr(self, "_entry", None)
+        if entry is not None:  # logged before the body leaves: a client that has the body sees the status
+            entry["status"] = code
+        super().send_response(code, message)
+
     def _simple(self, status: int, body: bytes, ctype: str = "application/xml") -> int:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
@@ -118,7 +125,9 @@ class _Handler(BaseHTTPRequestHandler):
         st = self.server.storage
         entry = {"method": self.command, "url": self.path, "headers": dict(self.headers.items()),
                  "body": self._read_body(), "status": 0}
+        self._entry = entry
         st._record(entry)
+        st.recorder.record(self, entry["body"])
         try:
             entry["status"] = self._serve(st, head)
         except (BrokenPipeError, ConnectionResetError, socket.timeout):
@@ -219,6 +228,8 @@ class StorageServer:
         self._downloads: Dict[str, _Download] = {}
         self._cubes: Dict[str, str] = {}  # asset id -> its cube (made once, shared by every download of it)
         self._log: List[Dict[str, Any]] = []
+        #: the same requests as recording.RecordedRequest (for recording.key_appearances(..., others=[...]))
+        self.recorder = RequestRecorder()
         self._dir: Optional[str] = None
         self._server: Optional[_Server] = None
         self._thread: Optional[threading.Thread] = None
@@ -230,6 +241,7 @@ class StorageServer:
             self._dir = tempfile.mkdtemp(prefix="pixxel-sim-storage-")
             self._server = _Server((self.host, self.port), self)
             self.port = self._server.server_address[1]
+            self.recorder.server_url = self.url
             self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                             name=f"pixxel-sim-storage-{self.port}", daemon=True)
             self._thread.start()
