@@ -24,7 +24,9 @@ from ..i18n import tr
 from .aoi_form import AoiFormSection
 from .asset_rasters import AssetRastersSection
 from .connection_section import ConnectionSection
+from .coverage_view import CoverageSection
 from .create_section import CreateSection
+from .draw_section import DrawSection
 from .existing_aois import ExistingAoisSection
 from .geometry_section import GeometrySection
 from .image_search import ImageSearchSection
@@ -65,6 +67,8 @@ class PixxelDockWidget(QgsDockWidget):
         self.aoi_form = AoiFormSection(self, self.aoi_geometry)
         self.images = ImageSearchSection(self, self.aoi_geometry, self.aoi_form)
         self.aoi_form.images_section = self.images
+        self.draw = DrawSection(self, self.aoi_geometry)
+        self.coverage = CoverageSection(self, self.aoi_geometry, self.images)
         self.flow = CreateSection(self, self.aoi_form)
         self.aois = ExistingAoisSection(self)
         self.rasters = AssetRastersSection(self)
@@ -83,8 +87,8 @@ class PixxelDockWidget(QgsDockWidget):
         from .diagnostics_dialog import diagnostics_button
 
         for title, sections in ((tr("Connection"), (self.connection, diagnostics_button())),
-                                (tr("AOI"), (self.aoi_geometry, self.aoi_form)),
-                                (tr("Images"), (self.images,)),
+                                (tr("AOI"), (self.draw, self.aoi_geometry, self.aoi_form)),
+                                (tr("Images"), (self.images, self.coverage)),
                                 (tr("Create"), (self.flow,)),
                                 (tr("AOIs"), (self.aois,)),
                                 (tr("Rasters"), (self.rasters,))):
@@ -193,9 +197,12 @@ class PixxelDockWidget(QgsDockWidget):
         self.tasks.cancel_all(detach=True)
         self.aoi_geometry.preview.clear()
         self.images.footprints.clear()
+        self.draw.shutdown()
+        self.coverage.clear()
 
     def _visibility_changed(self, visible: bool):
         """The canvas previews belong to the panel: hidden with it, shown again with it."""
         self.aoi_geometry.preview.set_visible(visible)
         self.images.footprints.set_visible(visible)
+        self.coverage.set_visible(visible)
 
