@@ -19,8 +19,10 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFields,
+    QgsFillSymbol,
     QgsGeometry,
     QgsProject,
+    QgsSingleSymbolRenderer,
     QgsVectorFileWriter,
     QgsVectorLayer,
     QgsWkbTypes,
@@ -88,6 +90,8 @@ def sketch_layer(path: str, crs: QgsCoordinateReferenceSystem, project: Optional
     if not layer.isValid():
         raise OSError(f"Cannot open the sketches layer {source}. Choose a writable Output folder on the Create tab.")
     layer.setCustomProperty(ROLE_PROPERTY, ROLE_SKETCHES)
+    layer.setRenderer(QgsSingleSymbolRenderer(QgsFillSymbol.createSimple(
+        {"color": "255,0,200,30", "outline_color": "#ff00c8", "outline_width": "0.8"})))
     project.addMapLayer(layer)
     return layer
 
