@@ -7,10 +7,15 @@ exactly as for any layer (same notes, refusals, preview).
 
 from __future__ import annotations
 
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 from qgis.PyQt.QtWidgets import QPushButton
 
 from ..i18n import tr
 from .widgets import Section, form_layout, label, row
+
+KIND_NAMES = {"rectangle": QT_TRANSLATE_NOOP("PixxelQgis", "rectangle"),
+              "polygon": QT_TRANSLATE_NOOP("PixxelQgis", "polygon"),
+              "extent": QT_TRANSLATE_NOOP("PixxelQgis", "map extent")}
 
 
 class DrawSection(Section):
@@ -106,7 +111,7 @@ class DrawSection(Section):
         iface = self.panel.iface
         if iface is not None:
             iface.setActiveLayer(layer)
-        self.draw_status.setText(tr("Drawn: {kind} in “{layer}” (selected).").format(kind=tr(kind), layer=layer.name()))
+        self.draw_status.setText(tr("Drawn: {kind} in “{layer}” (selected).").format(kind=tr(KIND_NAMES[kind]), layer=layer.name()))
         self.geometry_section.use_selection()
 
     def shutdown(self) -> None:
