@@ -160,3 +160,19 @@ def test_escape_cancels_a_polygon_and_two_points_draw_nothing(connected, canvas,
     assert all(lyr.name() != sketches.LAYER_NAME for lyr in QgsProject.instance().mapLayers().values())
     click(connected.draw.polygon_button)  # pressed again: the tool is put down
     assert canvas.mapTool() is not connected.draw.tools["polygon"]
+
+
+def test_sketches_survive_closing_the_project_and_are_reused(connected, canvas, qgis_iface, tmp_path):
+    click(connected.draw.extent_button)
+    project = QgsProject.instance()
+    path = str(tmp_path / "drawn.qgz")
+    assert project.write(path)
+    project.clear()  # as when QGIS closes: no edit is pending, the shape is already in the GeoPackage
+    assert not project.mapLayersByName(sketches.LAYER_NAME)
+    assert project.read(path)
+    [layer] = project.mapLayersByName(sketches.LAYER_NAME)
+    assert layer.featureCount() == 1
+    canvas.zoomScale(canvas.scale() * 2)
+    click(connected.draw.extent_button)  # the panel adds to the reopened layer instead of making another
+    assert project.mapLayersByName(sketches.LAYER_NAME) == [layer] and layer.featureCount() == 2
+    assert qgis_iface.activeLayer() is layer and layer.selectedFeatureCount() == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
+import numpy as np
 import shapely
 from shapely.geometry import shape
 
@@ -67,12 +68,13 @@ def coverage(aoi_geojsons: Iterable[Optional[dict]], footprint_geojsons: Iterabl
     clipped = [c for c in clipped if not c.is_empty]
     covered = shapely.union_all(clipped) if clipped else shapely.Polygon()
     uncovered = shapely.difference(aoi, covered) if not aoi.is_empty else shapely.Polygon()
-    pairs = []
-    for i in range(len(clipped)):
-        for j in range(i + 1, len(clipped)):
-            if shapely.intersects(clipped[i], clipped[j]):
-                pairs.append(shapely.intersection(clipped[i], clipped[j]))
-    overlap = shapely.union_all(pairs) if pairs else shapely.Polygon()
+    overlap = shapely.Polygon()
+    if len(clipped) > 1:
+        parts = np.array(clipped, dtype=object)
+        left, right = shapely.STRtree(parts).query(parts, predicate="intersects")
+        keep = left < right  # each pair once, never an image with itself
+        if keep.any():
+            overlap = shapely.union_all(shapely.intersection(parts[left[keep]], parts[right[keep]]))
     return Coverage(
         aoi_m2=geodesic_area_m2(aoi),
         covered_m2=geodesic_area_m2(covered),
