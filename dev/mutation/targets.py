@@ -47,6 +47,10 @@ TARGETS = {
         # here (remove this line to include them).
         "skip_operators": ["core/NumberReplacer"],
     },
+    "core/aoi/coverage.py": {
+        "tests": ["tests/test_coverage.py"],
+        "qgis": False,
+    },
     "core/connection.py": {
         "tests": ["tests/test_connection.py", "tests/test_connection_details.py", "tests/test_secrets.py"],
         "qgis": True,
