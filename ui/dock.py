@@ -5,7 +5,9 @@ Sections (one file each), one tab each, reached as attributes of the dock (``doc
 selection, mode, area/vertices, preview) and ``aoi_form`` (aoi_form: name, project, satellite) on the AOI
 tab, ``images`` (image_search: dates, cloud, search, results, footprints), ``flow`` (create_section: output
 choice, create + poll + assets, progress, cancel), ``aois`` (existing_aois: list, refresh, load again),
-``rasters`` (asset_rasters: open the selected assets' GeoTIFFs).
+``rasters`` (asset_rasters: open the selected assets' GeoTIFFs), ``draw`` (draw_section: rectangle/polygon map
+tools and map extent into the "Pixxel sketches" layer, on the AOI tab) and ``coverage`` (coverage_view: share of
+the AOI the chosen images cover, on the Images tab).
 
 The dock owns the TaskKeeper and ``shutdown()``; every network call runs in a core.tasks.tasks QgsTask started
 through ``call()``/``start()``. A failure never clears what the user typed.
