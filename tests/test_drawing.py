@@ -176,3 +176,17 @@ def test_sketches_survive_closing_the_project_and_are_reused(connected, canvas, 
     click(connected.draw.extent_button)  # the panel adds to the reopened layer instead of making another
     assert project.mapLayersByName(sketches.LAYER_NAME) == [layer] and layer.featureCount() == 2
     assert qgis_iface.activeLayer() is layer and layer.selectedFeatureCount() == 1
+
+
+def test_polygon_finished_by_a_double_click(connected, canvas, qgis_iface):
+    click(connected.draw.polygon_button)
+    vp = canvas.viewport()
+    for p in ((100, 100), (300, 120)):
+        QTest.mouseClick(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(*p))
+    QTest.mouseClick(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(200, 300))
+    QTest.mouseDClick(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(200, 300))
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(200, 300))
+    layer = qgis_iface.activeLayer()
+    assert layer.name() == sketches.LAYER_NAME and layer.featureCount() == 1
+    assert "Vertices: 4" in connected.aoi_geometry.geometry_info.text()
+    assert connected.draw.tools["polygon"].points == []  # the release after the double click starts nothing
