@@ -130,6 +130,15 @@ EQUIVALENT = {
     f"{_A}|ReplaceContinueWithBreak|continue|break":
         "set_precision drops rings that collapse, so no ring here has fewer than 4 positions: the branch is "
         "never taken.",
+    **{f"{_A}|{op}|if shapely.geos_version >= (3, 10, 0):|{after}":
+       "which of the two repairs runs: the GEOS structure method or its reimplementation for GEOS < 3.10 / "
+       "shapely < 2.1, which gives the same shapes (test_the_repair_without_geos_structure_method_gives_the_"
+       "same_shape); on GEOS 3.10.0 exactly, '>' also picks the reimplementation"
+       for op, after in (("ReplaceComparisonOperator_GtE_Lt", "if shapely.geos_version < (3, 10, 0):"),
+                         ("ReplaceComparisonOperator_GtE_Gt", "if shapely.geos_version > (3, 10, 0):"),
+                         ("AddNot", "if not shapely.geos_version >= (3, 10, 0):"))},
+    f"{_A}|ReplaceFalseWithTrue|return shapely.make_valid(geom, method=\"structure\", keep_collapsed=False)|return shapely.make_valid(geom, method=\"structure\", keep_collapsed=True)":
+        "collapsed parts kept by make_valid are lines or points, which _polygon_parts drops right after.",
 }
 
 # Survivors that are NOT equivalent but that no test here can observe (yet): reported with the reason, and
