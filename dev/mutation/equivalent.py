@@ -118,10 +118,6 @@ EQUIVALENT = {
         "the union of one valid polygon is that polygon (its parts are taken right after).",
     f"{_A}|ReplaceComparisonOperator_Gt_GtE|merged = shapely.union_all(all_parts) if len(all_parts) > 1 else all_parts[0]|merged = shapely.union_all(all_parts) if len(all_parts) >= 1 else all_parts[0]":
         "the union of one valid polygon is that polygon (its parts are taken right after).",
-    f"{_A}|ReplaceComparisonOperator_GtE_Gt|kw = {{\"method\": \"structure\", \"keep_collapsed\": False}} if shapely.geos_version >= (3, 10, 0) else {{}}|kw = {{\"method\": \"structure\", \"keep_collapsed\": False}} if shapely.geos_version > (3, 10, 0) else {{}}":
-        "differs only on GEOS 3.10.0 exactly (Debian 12 has 3.11).",
-    f"{_A}|ReplaceFalseWithTrue|kw = {{\"method\": \"structure\", \"keep_collapsed\": False}} if shapely.geos_version >= (3, 10, 0) else {{}}|kw = {{\"method\": \"structure\", \"keep_collapsed\": True}} if shapely.geos_version >= (3, 10, 0) else {{}}":
-        "collapsed parts kept by make_valid are lines or points, which _polygon_parts drops right after.",
     f"{_A}|ReplaceComparisonOperator_GtE_Gt|big = areas >= areas.max() * 1e-6|big = areas > areas.max() * 1e-6":
         "differs only for a part whose area is exactly 1e-6 of the largest (float equality).",
     f"{_A}|ReplaceUnaryOperator_Delete_Not|if not poly.is_valid:|if  poly.is_valid:":
