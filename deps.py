@@ -15,7 +15,6 @@ import importlib
 import importlib.util
 import os
 import sys
-import sysconfig
 from dataclasses import dataclass
 from typing import Callable, Optional
 
@@ -74,6 +73,9 @@ def preload_shapely() -> None:
     invalid size"). RTLD_DEEPBIND makes shapely's libraries prefer their own symbols. Harmless elsewhere.
     """
     if "shapely" in sys.modules or not hasattr(os, "RTLD_DEEPBIND"):
+        return
+    found, version = _probe("shapely", True)
+    if not found or (version and (_major(version) or 0) < 2):  # shapely 1.x counts as missing: leave it be
         return
     flags = sys.getdlopenflags()
     sys.setdlopenflags(flags | os.RTLD_DEEPBIND)
@@ -169,10 +171,13 @@ def python_executable(
     platform: Optional[str] = None,
     exists: Callable[[str], bool] = os.path.isfile,
 ) -> str:
-    """The Python interpreter QGIS runs, as a command a user can type.
+    """QGIS's own Python interpreter (never the first ``python3`` on PATH), as a path.
 
-    Inside QGIS `sys.executable` is often the QGIS binary itself (qgis, qgis-bin.exe, QGIS.app), so
-    it is only trusted when it is named like a Python; otherwise look next to the interpreter prefix.
+    Inside QGIS ``sys.executable`` is often the QGIS binary itself (/usr/bin/qgis, qgis-bin.exe,
+    QGIS.app/Contents/MacOS/QGIS), so it is only trusted when it is named like a Python; otherwise the
+    interpreter is looked up by each platform's layout: ``<prefix>/bin/python3.X`` on Linux,
+    ``<prefix>/python.exe`` (OSGeo4W's ``apps/Python3x``) or ``<root>/bin/python3.exe`` on Windows,
+    ``Contents/MacOS/bin/python3`` in the macOS bundle.
     """
     executable = sys.executable if executable is None else executable
     prefix = sys.exec_prefix if prefix is None else prefix
@@ -182,62 +187,374 @@ def python_executable(
     base = executable.replace("\\", "/").rsplit("/", 1)[-1].lower()
     if base.startswith("python"):
         return executable
-    if windows:
-        # OSGeo4W / standalone installer: the OSGeo4W Shell puts QGIS's Python first on PATH.
-        return "python"
     major, minor = sys.version_info[:2]
-    candidates = [
-        f"{prefix}{sep}bin{sep}python{major}.{minor}",
-        f"{prefix}{sep}bin{sep}python3",
-        "/usr/bin/python3",
-    ]
+    exe_dir = executable.replace("\\", "/").rsplit("/", 1)[0].replace("/", sep) if executable else ""
+    if windows:
+        candidates = [f"{prefix}{sep}python.exe", f"{prefix}{sep}python3.exe"]
+        if exe_dir:
+            candidates += [f"{exe_dir}{sep}python3.exe", f"{exe_dir}{sep}python.exe"]
+        fallback = "python"
+    else:
+        candidates = [f"{prefix}{sep}bin{sep}python{major}.{minor}", f"{prefix}{sep}bin{sep}python3"]
+        if exe_dir:  # the macOS bundle: Contents/MacOS/QGIS next to Contents/MacOS/bin/python3
+            candidates += [f"{exe_dir}{sep}bin{sep}python{major}.{minor}", f"{exe_dir}{sep}bin{sep}python3"]
+        candidates.append(f"/usr/bin/python{major}.{minor}")
+        fallback = "python3"
     for candidate in candidates:
         if exists(candidate):
             return candidate
-    return "python3"
+    return fallback
 
 
-def _externally_managed() -> bool:
-    """True when pip refuses to install into this interpreter without --break-system-packages (PEP 668)."""
+def _quote(arg: str, platform: str) -> str:
+    if arg and not any(c in arg for c in ' "\'$&;()<>|*?[]{}!`#~') and arg.replace("\\", "/") == arg.replace(
+            "\\", "/").strip():
+        return arg
+    if _is_windows(platform):
+        return '"' + arg.replace('"', '\\"') + '"'
+    return "'" + arg.replace("'", "'\\''") + "'"
+
+
+def install_argv(
+    missing: list,
+    target: str,
+    python: Optional[str] = None,
+    constraints: Optional[str] = None,
+    wheel_dir: Optional[str] = None,
+    pip: Optional[list[str]] = None,
+    no_deps: bool = False,
+) -> list[str]:
+    """The pip command (argv) that installs ``missing`` (Missing entries or requirement strings) into
+    ``target``, the plugin's own folder.
+
+    ``pip`` is how pip is started (default ``[python, "-m", "pip"]``; see :func:`pip_launcher`);
+    ``constraints`` a pip constraints file pinning what QGIS already has (see :func:`constraints_text`);
+    ``wheel_dir`` a folder of wheels for an offline install (no index is contacted then); ``no_deps``
+    installs the packages without their dependencies (see :func:`install_plan`).
+    """
+    python = python_executable() if python is None else python
+    argv = list(pip) if pip else [python, "-m", "pip"]
+    argv += ["install", "--target", target, "--upgrade", "--only-binary=:all:", "--disable-pip-version-check",
+             "--no-input"]
+    if no_deps:
+        argv.append("--no-deps")
+    if constraints:
+        argv += ["-c", constraints]
+    if wheel_dir:
+        argv += ["--no-index", "--find-links", wheel_dir]
+    argv += [m.requirement.spec if isinstance(m, Missing) else str(m) for m in missing]
+    return argv
+
+
+def _pinned_version(pins: list[str], name: str) -> Optional[str]:
+    for pin in pins or []:
+        dist, sep, version = pin.partition("==")
+        if sep and _norm(dist) == _norm(name):
+            return version
+    return None
+
+
+def shapely_spec(numpy_version: str) -> str:
+    """shapely 2 releases that support this numpy (shapely 2.1 needs numpy >= 1.21, 2.0 numpy >= 1.14)."""
     try:
-        stdlib = sysconfig.get_path("stdlib")
-        return bool(stdlib) and os.path.isfile(os.path.join(stdlib, "EXTERNALLY-MANAGED"))
-    except Exception:  # noqa: BLE001 - an unreadable stdlib path: not externally managed
-        return False
+        major, minor = (int("".join(c for c in x if c.isdigit()) or 0) for x in numpy_version.split(".")[:2])
+    except ValueError:
+        return "shapely>=2"
+    return "shapely>=2,<2.1" if (major, minor) < (1, 21) else "shapely>=2"
+
+
+def install_plan(missing: list[Missing], pins: list[str]) -> list[tuple[list[str], bool]]:
+    """The pip runs, as ``[(requirements, no_deps)]``.
+
+    shapely's only dependency is numpy. Where QGIS has numpy (``pins`` holds ``numpy==<version>``) shapely
+    is installed in a run of its own without dependencies, in a release that supports that numpy: numpy is
+    then never downloaded nor copied into the folder (and an offline wheel folder needs no numpy wheel).
+    Everything else is one normal run (with the pins as constraints)."""
+    numpy = _pinned_version(pins, "numpy")
+    alone = [m for m in missing if numpy and m.requirement.module == "shapely"]
+    rest = [m.requirement.spec for m in missing if m not in alone]
+    runs: list[tuple[list[str], bool]] = []
+    if rest:
+        runs.append((rest, False))
+    if alone:
+        runs.append(([shapely_spec(numpy)], True))
+    return runs
 
 
 def install_command(
     missing: list[Missing],
     python: Optional[str] = None,
     platform: Optional[str] = None,
-    externally_managed: Optional[bool] = None,
+    target: Optional[str] = None,
+    constraints: Optional[list[str]] = None,
+    wheel_dir: Optional[str] = None,
 ) -> str:
-    """The exact pip command that installs the missing packages into QGIS's Python."""
+    """The exact manual command (one line, to copy) that installs the missing packages into the plugin's
+    folder with QGIS's interpreter, as :func:`install_plan` says (``constraints``: what QGIS has, as
+    ``name==version``; only numpy's version is used: shapely then goes without dependencies)."""
     platform = sys.platform if platform is None else platform
     python = python_executable(platform=platform) if python is None else python
-    specs = " ".join(f'"{m.requirement.spec}"' for m in missing)
-    if _is_windows(platform):
-        return f"{python} -m pip install {specs}"
-    if " " in python:
-        python = f'"{python}"'
-    flags = "--user"
-    if externally_managed if externally_managed is not None else _externally_managed():
-        flags += " --break-system-packages"
-    return f"{python} -m pip install {flags} {specs}"
+    target = target or dependency_dir()
+    commands = []
+    for specs, no_deps in install_plan(missing, list(constraints or [])):
+        argv = install_argv(specs, target, python=python, wheel_dir=wheel_dir, no_deps=no_deps)
+        commands.append(" ".join(_quote(a, platform) for a in argv))
+    return " && ".join(commands)
 
 
-def missing_message(missing: list[Missing], platform: Optional[str] = None, **kwargs) -> str:
-    """User-facing text: what is missing and the command that fixes it (empty when nothing is missing)."""
+def manual_pins(distributions: Optional[dict] = None) -> list[str]:
+    """``name==version`` of what QGIS has among :data:`ALWAYS_PINNED` (numpy), for the manual command."""
+    distributions = qgis_distributions(exclude=dependency_dir()) if distributions is None else distributions
+    return [f"{distributions[k][0]}=={distributions[k][1]}" for k in ALWAYS_PINNED if k in distributions]
+
+
+def missing_message(missing: list[Missing], platform: Optional[str] = None, command: Optional[str] = None,
+                    **kwargs) -> str:
+    """User-facing text: what is missing and how to fix it (empty when nothing is missing): the panel's
+    install button, else the exact command for QGIS's own Python."""
     if not missing:
         return ""
-    platform = sys.platform if platform is None else platform
     names = ", ".join(m.describe() for m in missing)
-    command = install_command(missing, platform=platform, **kwargs)
-    where = "In the OSGeo4W Shell run" if _is_windows(platform) else "Run"
-    return (
+    if command is None:
+        try:
+            command = install_command(missing, platform=platform, constraints=manual_pins(), **kwargs)
+        except Exception:  # noqa: BLE001 - the message must always be produced
+            command = ""
+    text = (
         f"Pixxel for QGIS needs Python packages that QGIS's Python cannot import: {names}. "
-        f"{where}: {command} and then restart QGIS."
+        "Open the Pixxel panel (Web > Pixxel) and press \"Install missing packages\" (no restart needed)"
     )
+    if command:
+        text += f", or run this command and restart QGIS: {command}"
+    return text + "." + system_package_hint()
+
+
+# ---------------------------------------------------------------------------- the plugin's own package folder
+DEPENDENCY_SUBDIR = ("python", "dependencies", "pixxel_qgis")
+_settings_dir: Optional[str] = None
+
+
+def dependency_dir(settings_dir: Optional[str] = None) -> str:
+    """``<QGIS profile>/python/dependencies/pixxel_qgis``: where "Install missing packages" puts them.
+
+    ``settings_dir`` is QGIS's profile folder (``QgsApplication.qgisSettingsDirPath()``); the plugin passes
+    it once at start (:func:`activate`), as this module never imports QGIS.
+    """
+    base = settings_dir or _settings_dir or os.environ.get("PIXXEL_QGIS_PROFILE_DIR") or os.path.expanduser("~")
+    return os.path.join(base, *DEPENDENCY_SUBDIR)
+
+
+def activate(settings_dir: Optional[str] = None) -> str:
+    """Put the plugin's package folder first on ``sys.path`` (before anything imports pydantic/shapely).
+
+    Called by classFactory (desktop and qgis_process) and again after an install; first drops from the
+    folder a numpy QGIS already has in the same version (see :func:`prune_duplicates`).
+    """
+    global _settings_dir
+    if settings_dir:
+        _settings_dir = settings_dir
+    path = dependency_dir()
+    if os.path.isdir(path):
+        try:  # a manual install may have copied numpy there: drop it (cheap check first: a directory listing)
+            pinned = tuple(f"{n}-" for n in ALWAYS_PINNED)
+            if any(e.lower().startswith(pinned) and e.endswith(".dist-info") for e in os.listdir(path)):
+                prune_duplicates(path)
+        except OSError:
+            pass
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    importlib.invalidate_caches()
+    return path
+
+
+def refresh_after_install(path: Optional[str] = None) -> None:
+    """Make what was just installed importable in this QGIS session (no restart)."""
+    activate()
+    importlib.invalidate_caches()
+    for name in [n for n in sys.modules if n.split(".")[0] in ("pydantic", "pydantic_core", "shapely")]:
+        module = sys.modules.get(name)
+        if module is None:  # a failed import remembered as None
+            del sys.modules[name]
+    preload_shapely()
+
+
+# What the wanted packages may pull in that QGIS's own modules were built against: never replaced.
+ALWAYS_PINNED = ("numpy",)
+
+
+def _norm(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
+
+
+def qgis_distributions(exclude: Optional[str] = None) -> dict:
+    """{normalized name: (name, version, compiled)} of every distribution QGIS's Python can import now,
+    outside the folder ``exclude`` (the plugin's own)."""
+    from importlib import metadata
+
+    exclude_real = os.path.realpath(exclude) if exclude else None
+    paths = [p for p in sys.path if not exclude_real or os.path.realpath(p or ".") != exclude_real]
+    found: dict = {}
+    for dist in metadata.distributions(path=paths):
+        try:
+            name = dist.metadata["Name"]
+        except Exception:  # noqa: BLE001 - unreadable metadata: skip that distribution
+            name = None
+        if not name or _norm(name) in found:
+            continue
+        files = dist.files or []
+        compiled = any(str(f).endswith((".so", ".pyd", ".dylib")) for f in files)
+        found[_norm(name)] = (name, dist.version, compiled)
+    return found
+
+
+# Never pinned: what is being installed (an old shapely 1.8 must not hold shapely 2 back) and pydantic's
+# compiled core, whose version pydantic fixes exactly.
+NEVER_PINNED = ("pydantic", "pydantic_core", "shapely")
+
+
+def constraints_text(distributions: dict, wanted: tuple = ()) -> list[str]:
+    """``name==version`` pins for what QGIS already ships and must not be shadowed: numpy and every other
+    compiled package (pure-Python ones such as typing_extensions may be installed newer when the wanted
+    packages need it, since QGIS's own modules were not built against them). The packages being installed
+    (``wanted``, import names) and :data:`NEVER_PINNED` are not pinned."""
+    skip = {_norm(n) for n in NEVER_PINNED + tuple(wanted)}
+    pins = []
+    for key, (name, version, compiled) in sorted(distributions.items()):
+        if key in skip:
+            continue
+        if version and (compiled or key in ALWAYS_PINNED):
+            pins.append(f"{name}=={version}")
+    return pins
+
+
+def prune_duplicates(target: str, distributions: Optional[dict] = None) -> list[str]:
+    """Remove from ``target`` every distribution QGIS already has in the same version outside it (e.g. the
+    numpy pip copied there to satisfy shapely's dependency): QGIS's copy stays the one imported."""
+    from importlib import metadata
+
+    if not os.path.isdir(target):
+        return []
+    removed = []
+    mine = list(metadata.distributions(path=[target]))
+    if not mine:
+        return []
+    distributions = qgis_distributions(exclude=target) if distributions is None else distributions
+    for dist in mine:
+        name, version = dist.metadata["Name"] or "", dist.version
+        have = distributions.get(_norm(name))
+        if not have or have[1] != version:
+            continue
+        root = os.path.realpath(target) + os.sep
+        files = [str(f) for f in dist.files or []  # read before RECORD itself is removed; never outside target
+                 if os.path.realpath(os.path.join(target, str(f))).startswith(root)]
+        for rel in files:
+            try:
+                os.remove(os.path.join(target, rel))
+            except OSError:
+                pass
+        for top in sorted({rel.split("/")[0] for rel in files}):
+            _remove_empty_tree(os.path.join(target, top))
+        removed.append(f"{name}=={version}")
+    return removed
+
+
+def _remove_empty_tree(path: str) -> None:
+    if not os.path.isdir(path):
+        return
+    for root, dirs, _files in os.walk(path, topdown=False):
+        for d in dirs:
+            full = os.path.join(root, d)
+            if d == "__pycache__":
+                import shutil
+
+                shutil.rmtree(full, ignore_errors=True)
+            else:
+                try:
+                    os.rmdir(full)
+                except OSError:
+                    pass
+    try:
+        os.rmdir(path)
+    except OSError:
+        pass
+
+
+def pip_available(python: str, run=None) -> bool:
+    """Whether ``python -m pip`` works for that interpreter."""
+    import subprocess
+
+    run = run or subprocess.run
+    try:
+        proc = run([python, "-m", "pip", "--version"], capture_output=True, text=True, timeout=60,
+                   env=_child_env())
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return proc.returncode == 0
+
+
+def bundled_pip_wheels(wheel_dir: Optional[str] = None) -> list[str]:
+    """pip wheels already on this machine (the user's wheel folder, ensurepip's bundle, Debian's
+    python3-pip-whl), newest first; pip runs straight from its wheel (``python pip.whl/pip``)."""
+    import glob
+
+    places = []
+    if wheel_dir:
+        places.append(wheel_dir)
+    try:
+        spec = importlib.util.find_spec("ensurepip")
+        if spec and spec.origin:
+            places.append(os.path.join(os.path.dirname(spec.origin), "_bundled"))
+    except Exception:  # noqa: BLE001 - no ensurepip: the other places
+        pass
+    places += ["/usr/share/python-wheels", os.path.join(sys.prefix, "share", "python-wheels")]
+    found = []
+    for place in places:
+        found += sorted(glob.glob(os.path.join(place, "pip-*.whl")), reverse=True)
+    return found
+
+
+def pip_launcher(python: str, pip_wheel: Optional[str] = None) -> list[str]:
+    """How pip is started: ``python -m pip``, or, where that interpreter has no pip, pip run from its own
+    wheel (pip is pure Python and runnable from a zip, as get-pip and ensurepip do)."""
+    if not pip_wheel:
+        return [python, "-m", "pip"]
+    return [python, os.path.join(pip_wheel, "pip")]
+
+
+def _child_env() -> dict:
+    """The environment for QGIS's interpreter as a child process: no PYTHONHOME/PYTHONPATH games from a
+    developer shell, no user site (nothing outside QGIS's own Python and the target is consulted)."""
+    env = dict(os.environ)
+    env.pop("PIP_TARGET", None)
+    env.pop("PIP_PREFIX", None)
+    env.pop("PIP_USER", None)
+    env["PYTHONNOUSERSITE"] = "1"
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    return env
+
+
+child_env = _child_env
+
+
+def system_package_hint(os_release: str = "/etc/os-release") -> str:
+    """Where the system's package manager has the right versions (Debian 13 and later), say so."""
+    try:
+        with open(os_release, encoding="utf-8") as fh:
+            fields = dict(
+                line.rstrip("\n").split("=", 1) for line in fh if "=" in line
+            )
+    except OSError:
+        return ""
+    distro = fields.get("ID", "").strip('"')
+    version = fields.get("VERSION_ID", "").strip('"')
+    try:
+        major = int(version.split(".")[0])
+    except ValueError:
+        return ""
+    if distro == "debian" and major >= 13:
+        return (" Alternatively, Debian ships them: sudo apt install python3-pydantic python3-shapely "
+                "(then restart QGIS).")
+    return ""
 
 
 def check() -> tuple[list[Missing], str]:

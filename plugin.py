@@ -16,7 +16,7 @@ from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsSettings
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import QCoreApplication, QLocale, Qt, QTranslator
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction, QLabel
+from qgis.PyQt.QtWidgets import QAction, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from . import deps
 from .core.settings import KEY_QGIS_LOCALE, KEY_QGIS_LOCALE_OVERRIDE, LOG_TAG
@@ -58,21 +58,29 @@ def remove_translator(translator: QTranslator | None) -> None:
 
 
 class _MissingDependenciesDock(QgsDockWidget):
-    """Stands in for the panel when pydantic/shapely/requests are missing: shows the install command."""
+    """Stands in for the panel while pydantic/shapely/requests are missing: "Install missing packages"
+    (ui.install_section), the manual command, and Diagnostics. ``installed`` fires once they are there."""
 
-    def __init__(self, text: str, parent=None):
+    def __init__(self, missing, text: str, parent=None):
         super().__init__(PLUGIN_NAME, parent)
         self.setObjectName(DOCK_OBJECT_NAME)
-        label = QLabel(text)
-        label.setObjectName("PixxelMissingDependencies")
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        label.setMargin(8)
-        self.setWidget(label)
+        from .ui.diagnostics_dialog import diagnostics_button
+        from .ui.install_section import InstallSection
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        self.install_section = InstallSection(missing, body)
+        self.install_section.setToolTip(text)
+        layout.addWidget(self.install_section)
+        layout.addWidget(diagnostics_button(body))
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        self.setWidget(scroll)
 
     def shutdown(self):
-        """Nothing runs in this panel."""
+        self.install_section.shutdown()
 
 
 class PixxelPlugin:
@@ -85,12 +93,13 @@ class PixxelPlugin:
         self.missing: list = []
         self.missing_text = ""
         self._connections: list = []  # (signal, slot) pairs made by this plugin, undone by unload()
+        self._missing_item = None  # the message bar's "Install missing packages" message
         self.translator = install_translator()  # before anything makes a widget or an algorithm
 
     # ------------------------------------------------------------------ QGIS entry points
     def initProcessing(self):  # noqa: N802 (name fixed by QGIS; also called by qgis_process)
-        if not deps.missing_dependencies():
-            self._register_processing()
+        # Always: without the packages the algorithms are listed and fail with the install message.
+        self._register_processing()
 
     def initGui(self):  # noqa: N802 (name fixed by QGIS)
         self.missing, self.missing_text = deps.check()
@@ -109,12 +118,68 @@ class PixxelPlugin:
         self.iface.addPluginToWebMenu(MENU_NAME, self.action)
 
         if self.missing:
-            self.iface.messageBar().pushMessage(PLUGIN_NAME, self.missing_text, level=Qgis.MessageLevel.Warning, duration=0)
+            self._push_missing_message()
             QgsMessageLog.logMessage(self.missing_text, LOG_TAG, Qgis.MessageLevel.Warning)
-        else:
-            self._register_processing()
+        self._register_processing()
+
+    # ------------------------------------------------------------------ missing packages
+    def _push_missing_message(self):
+        bar = self.iface.messageBar()
+        names = ", ".join(m.describe() for m in self.missing)
+        item = bar.createMessage(PLUGIN_NAME, tr("Python packages missing in QGIS's Python: {names}.").format(
+            names=names))
+        button = QPushButton(tr("Install missing packages"))
+        button.setObjectName("PixxelMessageBarInstall")
+        button.clicked.connect(self.install_missing_packages)
+        item.layout().addWidget(button)
+        self._missing_item = item
+        bar.pushWidget(item, Qgis.MessageLevel.Warning, 0)
+
+    def install_missing_packages(self, wheel_dir=None):
+        """Open the panel and start "Install missing packages" (the message bar's button)."""
+        self._dismiss_missing_message()
+        if self.action is not None and not self.action.isChecked():
+            self.action.setChecked(True)
+        if isinstance(self.dock, _MissingDependenciesDock):
+            return self.dock.install_section.start(wheel_dir if isinstance(wheel_dir, str) else None)
+        return None
+
+    def _dismiss_missing_message(self):
+        item, self._missing_item = getattr(self, "_missing_item", None), None
+        if item is not None:
+            try:
+                self.iface.messageBar().popWidget(item)
+            except RuntimeError:  # already closed by the user
+                pass
+
+    def _dependencies_installed(self):
+        """The packages are importable now: the real panel and working algorithms, without a restart."""
+        self.missing, self.missing_text = deps.check()
+        if self.missing:
+            return
+        self._dismiss_missing_message()
+        old = self.dock
+        if isinstance(old, _MissingDependenciesDock):
+            visible = old.isUserVisible()
+            self.dock = None
+            old.shutdown()
+            self.iface.removeDockWidget(old)
+            old.hide()
+            old.setParent(None)
+            old.deleteLater()
+            try:
+                self.dock = self._create_dock()
+                self.dock.setUserVisible(visible)
+            except Exception:  # noqa: BLE001 - logged; the plugin stays usable
+                self._log_exception("Could not open the Pixxel panel")
+        if self.provider is not None:
+            self.provider.refreshAlgorithms()
+        self.iface.messageBar().pushMessage(
+            PLUGIN_NAME, tr("The Python packages are installed; the Pixxel panel and algorithms are ready."),
+            level=Qgis.MessageLevel.Success, duration=8)
 
     def unload(self):
+        self._dismiss_missing_message()
         self._unregister_processing()
         # Disconnect first so that removing the dock does not toggle the (dying) action back.
         self._disconnect_all()
@@ -148,7 +213,8 @@ class PixxelPlugin:
     # ------------------------------------------------------------------ dock
     def _create_dock(self):
         if self.missing:
-            dock = _MissingDependenciesDock(self.missing_text, parent=self.iface.mainWindow())
+            dock = _MissingDependenciesDock(self.missing, self.missing_text, parent=self.iface.mainWindow())
+            dock.install_section.installed.connect(self._dependencies_installed)
         else:
             from .ui import dock as dock_module  # imports the client: only once deps are known good
 

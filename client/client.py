@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 from urllib.parse import quote
 
 from pydantic import ValidationError
@@ -89,7 +89,9 @@ class PixxelClient:
         create_lookups: int = 4,
         max_body_bytes: Optional[int] = None,
         verify: Any = True,
-        proxies: Optional[Dict[str, str]] = None,
+        proxies: Optional[Dict[str, Optional[str]]] = None,
+        proxy_rules: Iterable[Tuple[str, Optional[Dict[str, Optional[str]]]]] = (),
+        insecure_hosts: Iterable[str] = (),
     ) -> None:
         kw: Dict[str, Any] = {}
         if max_body_bytes is not None:
@@ -105,6 +107,8 @@ class PixxelClient:
             concurrency=concurrency,
             verify=verify,
             proxies=proxies,
+            proxy_rules=proxy_rules,
+            insecure_hosts=insecure_hosts,
             **kw,
         )
         self.create_attempts = max(1, int(create_attempts))

@@ -177,10 +177,17 @@ class Transport:
         concurrency: int = 4,
         max_body_bytes: int = MAX_BODY_BYTES,
         verify: Any = True,
-        proxies: Optional[Dict[str, str]] = None,
+        proxies: Optional[Dict[str, Optional[str]]] = None,
         user_agent: str = USER_AGENT,
         sleep: Callable[[float], None] = time.sleep,
+        proxy_rules: Iterable[Tuple[str, Optional[Dict[str, Optional[str]]]]] = (),
+        insecure_hosts: Iterable[str] = (),
     ) -> None:
+        """``proxies`` maps a scheme to a proxy URL (a value None: no proxy for that scheme; given explicitly,
+        it wins over the environment's proxy variables); ``proxy_rules`` are ``(url_prefix, proxies)`` pairs,
+        the first whose prefix starts the URL choosing that URL's proxies instead (``{"https": None}``:
+        direct); ``verify`` is requests' (True, False or a CA bundle path); ``insecure_hosts`` lists
+        ``host:port`` origins whose certificate is not verified (a server exception the user made)."""
         if not isinstance(api_key, str) or not api_key.strip():
             raise ConfigurationError("No Pixxel API key is set", hint="Enter your API key in the Pixxel panel's "
                                      "Connection settings.", field="api_key")
@@ -214,8 +221,11 @@ class Transport:
         # requests). Proxies passed explicitly (``proxies=``) apply either way. (.netrc is never used:
         # the key goes in per request.)
         session.verify = _environment_verify(verify)
+        self._proxies = dict(proxies) if proxies is not None else None
+        self._proxy_rules = [(str(prefix), dict(p) if p is not None else None) for prefix, p in proxy_rules]
+        self._insecure = frozenset(h.lower() for h in insecure_hosts)
         if proxies:
-            session.proxies.update(proxies)
+            session.proxies.update({k: v for k, v in proxies.items() if v})
         session.trust_env = _environment_proxies()
         session.headers.update({"User-Agent": user_agent, "Accept": "application/json"})
         adapter = HTTPAdapter(pool_connections=2, pool_maxsize=self.concurrency + 1, max_retries=0)
@@ -239,6 +249,21 @@ class Transport:
 
     def url(self, path: str) -> str:
         return self.base_url + (path if path.startswith("/") else "/" + path)
+
+    def proxies_for(self, url: str) -> Optional[Dict[str, Optional[str]]]:
+        """The per-request ``proxies`` for ``url`` (None: the session's / the environment's)."""
+        for prefix, proxies in self._proxy_rules:
+            if prefix and url.startswith(prefix):
+                return proxies if proxies is not None else {"http": None, "https": None, "all": None}
+        return self._proxies
+
+    def verify_for(self, url: str) -> Any:
+        """The per-request ``verify`` for ``url``: off only for a host:port the user made an exception for."""
+        if self._insecure:
+            scheme, host, port = _origin(url)
+            if f"{host}:{port}" in self._insecure:
+                return False
+        return self.session.verify
 
     # ------------------------------------------------------------------ requests
 
@@ -319,7 +344,8 @@ class Transport:
         op = f"download {clean_text(shown, 120)}"
         try:
             response = self.session.get(url, auth=self._auth, timeout=(min(self.timeout, 10.0), self.timeout),
-                                        stream=True, allow_redirects=True)
+                                        stream=True, allow_redirects=True, proxies=self.proxies_for(url),
+                                        verify=self.verify_for(url))
         except requests.exceptions.Timeout:
             raise PixxelTimeoutError(f"Could not {op}: no answer within {self.timeout:g} s") from None
         except requests.exceptions.RequestException as exc:
@@ -366,6 +392,8 @@ class Transport:
                 timeout=(min(self.timeout, 10.0), self.timeout),
                 allow_redirects=follow,
                 stream=True,
+                proxies=self.proxies_for(url),
+                verify=self.verify_for(url),
             )
         except requests.exceptions.Timeout:
             raise PixxelTimeoutError(
@@ -386,13 +414,18 @@ class Transport:
         try:
             status = response.status_code
             body = self._read_body(response, started, op, method, path)
-            headers = {k.lower(): v for k, v in response.headers.items() if k.lower() in ("retry-after", "content-type")}
+            headers = {k.lower(): v for k, v in response.headers.items()
+                       if k.lower() in ("retry-after", "content-type", "x-request-id", "request-id")}
         finally:
             response.close()
         log.debug("%s %s -> %s (%d bytes, %.3f s)", method, path, status, len(body), time.monotonic() - started)
         if status in ok:
             return self._decode(body, op, method, path)
-        raise self._http_error(status, body, headers, op, method, path)
+        error = self._http_error(status, body, headers, op, method, path)
+        request_id = headers.get("x-request-id") or headers.get("request-id")
+        if request_id:  # for the diagnostics report
+            error.request_id = clean_text(request_id, 80)  # type: ignore[attr-defined]
+        raise error
 
     def _read_body(self, response, started, op, method, path) -> bytes:
         deadline = started + 2 * self.timeout

@@ -167,12 +167,19 @@ def clear_api_key() -> None:
 
 
 def make_client(conn: Connection, **kwargs):
-    """A PixxelClient for this connection (no network call is made here)."""
+    """A PixxelClient for this connection (no network call is made here), following QGIS's network settings
+    (proxy, trusted CAs, SSL exceptions, timeout: see core.network) as they are now; ``kwargs`` win."""
     if not conn.api_key:
         raise ConnectionSetupError("No Pixxel API key is set. Enter your API key in the Connection section and press Save.")
     from ..client import PixxelClient
+    from . import network
 
-    return PixxelClient(conn.api_key, base_url=conn.base_url, **kwargs)
+    try:
+        options = network.client_options(conn.base_url)
+    except network.NetworkSetupError as exc:
+        raise ConnectionSetupError(str(exc)) from None
+    options.update(kwargs)
+    return PixxelClient(conn.api_key, base_url=conn.base_url, **options)
 
 
 def unlock_auth_db_for_headless(master_password: str) -> bool:

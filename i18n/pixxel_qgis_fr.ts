@@ -10,6 +10,21 @@
         </message>
         <message>
             <location filename="../../../work/wt/issue-17/plugin.py" />
+            <source>Python packages missing in QGIS's Python: {names}.</source>
+            <translation>Paquets Python absents du Python de QGIS : {names}.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-17/ui/install_section.py" />
+            <source>Install missing packages</source>
+            <translation>Installer les paquets manquants</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-17/plugin.py" />
+            <source>The Python packages are installed; the Pixxel panel and algorithms are ready.</source>
+            <translation>Les paquets Python sont installés ; le panneau et les algorithmes Pixxel sont prêts.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-17/plugin.py" />
             <source>Pixxel panel shutdown failed</source>
             <translation>L’arrêt du panneau Pixxel a échoué</translation>
         </message>
@@ -324,7 +339,7 @@
             <translation>Créer la zone</translation>
         </message>
         <message>
-            <location filename="../../../work/wt/issue-17/ui/create_section.py" />
+            <location filename="../../../work/wt/issue-17/ui/install_section.py" />
             <source>Cancel</source>
             <translation>Annuler</translation>
         </message>
@@ -417,6 +432,26 @@
             <location filename="../../../work/wt/issue-17/ui/create_section.py" />
             <source>“{name}”: {summary}</source>
             <translation>« {name} » : {summary}</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-17/ui/diagnostics_dialog.py" />
+            <source>Pixxel diagnostics</source>
+            <translation>Diagnostic Pixxel</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-17/ui/diagnostics_dialog.py" />
+            <source>Copy to clipboard</source>
+            <translation>Copier dans le presse-papiers</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-17/ui/diagnostics_dialog.py" />
+            <source>Diagnostics…</source>
+            <translation>Diagnostic…</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-17/ui/diagnostics_dialog.py" />
+            <source>Versions, network settings and the last API errors, to paste into a support ticket</source>
+            <translation>Versions, réglages réseau et dernières erreurs de l'API, à coller dans une demande d'assistance</translation>
         </message>
         <message>
             <location filename="../../../work/wt/issue-17/ui/image_search.py" />
@@ -617,6 +652,61 @@
             <location filename="../../../work/wt/issue-17/ui/image_search.py" />
             <source>Pixxel: search images</source>
             <translation>Pixxel : recherche d’images</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-17/ui/install_section.py" />
+            <source>Pixxel for QGIS needs Python packages that QGIS's Python cannot import: {names}. They are installed into a folder of the plugin's own in your QGIS profile; QGIS's own packages (such as numpy) are left as they are.</source>
+            <translation>Pixxel pour QGIS a besoin de paquets Python que le Python de QGIS ne peut pas importer : {names}. Ils sont installés dans un dossier propre à l'extension, dans votre profil QGIS ; les paquets de QGIS (comme numpy) restent tels quels.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-17/ui/install_section.py" />
+            <source>Offline: a folder of wheels (optional)</source>
+            <translation>Hors ligne : un dossier de wheels (facultatif)</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-17/ui/install_section.py" />
+            <source>Install from the .whl files in this folder instead of from PyPI</source>
+            <translation>Installer depuis les fichiers .whl de ce dossier au lieu de PyPI</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-17/ui/install_section.py" />
+            <source>Choose…</source>
+            <translation>Choisir…</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-17/ui/install_section.py" />
+            <source>Or run this command (QGIS's own Python, the plugin's folder), then restart QGIS:</source>
+            <translation>Ou exécutez cette commande (le Python de QGIS, le dossier de l'extension), puis redémarrez QGIS :</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-17/ui/install_section.py" />
+            <source>Copy command</source>
+            <translation>Copier la commande</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-17/ui/install_section.py" />
+            <source>Folder of wheels (.whl)</source>
+            <translation>Dossier de wheels (.whl)</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-17/ui/install_section.py" />
+            <source>Installing {names}… (QGIS stays usable meanwhile)</source>
+            <translation>Installation de {names}… (QGIS reste utilisable pendant ce temps)</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-17/ui/install_section.py" />
+            <source>Installed. The Pixxel panel and Processing algorithms are ready.</source>
+            <translation>Installé. Le panneau Pixxel et les algorithmes de traitement sont prêts.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-17/ui/install_section.py" />
+            <source>pip finished, but these are still not importable: {names}.</source>
+            <translation>pip a terminé, mais ceux-ci ne sont toujours pas importables : {names}.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-17/ui/install_section.py" />
+            <source>The installation failed.</source>
+            <translation>L'installation a échoué.</translation>
         </message>
         <message>
             <location filename="../../../work/wt/issue-17/ui/output_options.py" />

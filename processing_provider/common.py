@@ -68,9 +68,23 @@ def connection_help() -> str:
 # --------------------------------------------------------------------------------------------- errors
 
 
+def missing_packages_message() -> str:
+    """The install message when pydantic 2 / shapely 2 are missing ("" when all is there): the algorithms
+    are always listed, and fail with this text (also in qgis_process, which then exits non-zero)."""
+    from .. import deps
+
+    return deps.check()[1]
+
+
 def processing_error(exc: BaseException) -> QgsProcessingException:
     """The panel's user-facing text for a client, geometry or connection error, as a Processing error."""
-    return QgsProcessingException(str(exc))
+    if getattr(exc, "status", None) is not None or getattr(exc, "path", None):
+        from ..core.diagnostics import record_error
+
+        record_error(exc)  # for the diagnostics report
+    from ..core.network import explain
+
+    return QgsProcessingException(explain(str(exc)))
 
 
 def user_errors() -> tuple:
@@ -203,6 +217,8 @@ class PixxelAlgorithm(QgsProcessingAlgorithm):
             self.addParameter(p)
 
     def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802 (name fixed by QGIS)
+        if missing_packages_message():  # listed without pydantic/shapely; processAlgorithm says what to do
+            return True
         base_url = self.parameterAsString(parameters, BASE_URL, context)
         authcfg = self.parameterAsString(parameters, AUTHCFG, context)
         # Main thread: the auth database may ask for the master password, and subclasses read project
@@ -225,6 +241,9 @@ class PixxelAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(self._prepare_error)
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (name fixed by QGIS)
+        missing = missing_packages_message()
+        if missing:
+            raise QgsProcessingException(missing)
         client = self.client(feedback)
         try:
             return self.run_with_client(client, parameters, context, feedback)

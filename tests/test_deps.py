@@ -19,19 +19,35 @@ def test_missing_module_is_named(monkeypatch, name):
     monkeypatch.setitem(sys.modules, name, None)  # makes `import name` raise ImportError
     missing = deps.missing_dependencies()
     assert [m.requirement.module for m in missing] == [name]
-    text = deps.missing_message(missing, platform="linux", python="/usr/bin/python3", externally_managed=False)
+    text = deps.missing_message(missing, platform="linux", python="/usr/bin/python3")
     spec = missing[0].requirement.spec
     assert spec in text
-    assert f'/usr/bin/python3 -m pip install --user "{spec}"' in text
-    assert "restart QGIS" in text
+    assert 'press "Install missing packages"' in text
+    command = text.split("run this command and restart QGIS: ", 1)[1].rstrip(".")
+    assert command.startswith("/usr/bin/python3 -m pip install --target ")
+    assert f"'{spec}'" in command or command.endswith(f" {spec}")
 
 
 def test_two_missing_in_one_command(monkeypatch):
     monkeypatch.setitem(sys.modules, "pydantic", None)
     monkeypatch.setitem(sys.modules, "shapely", None)
     missing = deps.missing_dependencies()
-    cmd = deps.install_command(missing, python="/usr/bin/python3", platform="linux", externally_managed=False)
-    assert cmd == '/usr/bin/python3 -m pip install --user "pydantic>=2" "shapely>=2"'
+    common = "/usr/bin/python3 -m pip install --target /p/deps --upgrade --only-binary=:all: " \
+             "--disable-pip-version-check --no-input"
+    # QGIS has numpy: shapely goes without dependencies (numpy is never downloaded nor copied)
+    cmd = deps.install_command(missing, python="/usr/bin/python3", platform="linux", target="/p/deps",
+                               constraints=["numpy==1.24.2"])
+    assert cmd == f"{common} 'pydantic>=2' && {common} --no-deps 'shapely>=2'"
+    # without numpy in QGIS, one ordinary run
+    cmd = deps.install_command(missing, python="/usr/bin/python3", platform="linux", target="/p/deps")
+    assert cmd == f"{common} 'pydantic>=2' 'shapely>=2'"
+
+
+@pytest.mark.parametrize(("numpy", "spec"), [("1.24.2", "shapely>=2"), ("2.1.0", "shapely>=2"),
+                                             ("1.19.5", "shapely>=2,<2.1"), ("1.21.5", "shapely>=2")])
+def test_shapely_release_matches_qgis_numpy(numpy, spec):
+    plan = deps.install_plan([deps.Missing(deps.REQUIREMENTS[1])], [f"numpy=={numpy}", "scipy==1.10.1"])
+    assert plan == [([spec], True)]
 
 
 def test_too_old_version_is_reported(monkeypatch):
@@ -61,16 +77,59 @@ def test_broken_install_is_reported_not_raised():
     assert [m.requirement.module for m in missing] == ["shapely"]
 
 
-def test_pep668_debian_adds_break_system_packages():
-    missing = [deps.Missing(deps.REQUIREMENTS[0])]
-    cmd = deps.install_command(missing, python="/usr/bin/python3", platform="linux", externally_managed=True)
-    assert cmd == '/usr/bin/python3 -m pip install --user --break-system-packages "pydantic>=2"'
-
-
-def test_windows_command_for_osgeo4w_shell():
+def test_windows_command_quotes_paths_with_spaces():
     missing = [deps.Missing(r) for r in deps.REQUIREMENTS[:2]]
-    text = deps.missing_message(missing, platform="win32", python="python")
-    assert 'In the OSGeo4W Shell run: python -m pip install "pydantic>=2" "shapely>=2"' in text
+    cmd = deps.install_command(missing, platform="win32", python=r"C:\Program Files\QGIS 3.34\apps\Python312\python.exe",
+                               target=r"C:\Users\a b\AppData\QGIS\python\dependencies\pixxel_qgis")
+    assert cmd.startswith(r'"C:\Program Files\QGIS 3.34\apps\Python312\python.exe" -m pip install --target "C:\Users')
+    assert cmd.endswith('"pydantic>=2" "shapely>=2"')
+
+
+def test_offline_command_uses_only_the_wheel_folder():
+    argv = deps.install_argv([deps.Missing(deps.REQUIREMENTS[0])], "/t", python="/py", wheel_dir="/wheels",
+                             constraints="/c.txt")
+    assert argv[:3] == ["/py", "-m", "pip"]
+    assert argv[argv.index("-c") + 1] == "/c.txt"
+    assert "--no-index" in argv and argv[argv.index("--find-links") + 1] == "/wheels"
+    assert argv[-1] == "pydantic>=2" and "--only-binary=:all:" in argv
+    assert deps.pip_launcher("/py", "/w/pip-24.0-py3-none-any.whl") == ["/py", "/w/pip-24.0-py3-none-any.whl/pip"]
+
+
+def test_constraints_pin_compiled_packages_and_numpy_but_not_what_is_installed():
+    dists = {
+        "numpy": ("numpy", "1.24.2", True),
+        "scipy": ("scipy", "1.10.1", True),
+        "shapely": ("Shapely", "1.8.5", True),  # the old one QGIS may have: must not hold shapely 2 back
+        "pydantic_core": ("pydantic_core", "2.0.0", True),
+        "typing_extensions": ("typing_extensions", "4.4.0", False),
+        "six": ("six", "1.16.0", False),
+    }
+    assert deps.constraints_text(dists, ("pydantic", "shapely")) == ["numpy==1.24.2", "scipy==1.10.1"]
+    assert deps.manual_pins(dists) == ["numpy==1.24.2"]
+
+
+def test_activate_puts_the_profile_folder_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setattr(deps, "_settings_dir", None)
+    folder = tmp_path / "python" / "dependencies" / "pixxel_qgis"
+    assert deps.activate(str(tmp_path)) == str(folder) and str(folder) not in sys.path  # not there yet
+    folder.mkdir(parents=True)
+    deps.activate(str(tmp_path))
+    assert sys.path[0] == str(folder)
+    deps.activate(str(tmp_path))
+    assert sys.path.count(str(folder)) == 1
+
+
+@pytest.mark.parametrize(("release", "says"), [
+    ('ID=debian\nVERSION_ID="13"\n', True),
+    ('ID=debian\nVERSION_ID="12"\n', False),
+    ('ID=ubuntu\nVERSION_ID="22.04"\n', False),
+])
+def test_system_packages_mentioned_where_they_are_new_enough(tmp_path, release, says):
+    f = tmp_path / "os-release"
+    f.write_text(release)
+    hint = deps.system_package_hint(str(f))
+    assert ("python3-pydantic python3-shapely" in hint) is says
 
 
 @pytest.mark.parametrize(
@@ -87,6 +146,15 @@ def test_windows_command_for_osgeo4w_shell():
             "/Applications/QGIS.app/Contents/MacOS/bin/python3",
         ),
         (r"C:\OSGeo4W\bin\qgis-bin.exe", r"C:\OSGeo4W\apps\Python312", "win32", set(), "python"),
+        # OSGeo4W: sys.prefix is apps\Python3x, which holds python.exe
+        (r"C:\OSGeo4W\bin\qgis-bin.exe", r"C:\OSGeo4W\apps\Python312", "win32",
+         {r"C:\OSGeo4W\apps\Python312\python.exe"}, r"C:\OSGeo4W\apps\Python312\python.exe"),
+        # macOS bundle: Contents/MacOS/QGIS next to Contents/MacOS/bin/python3
+        ("/Applications/QGIS.app/Contents/MacOS/QGIS", "/Applications/QGIS.app/Contents/Frameworks/Python.framework",
+         "darwin", {"/Applications/QGIS.app/Contents/MacOS/bin/python3"},
+         "/Applications/QGIS.app/Contents/MacOS/bin/python3"),
+        # never PATH's first python3 when QGIS's own interpreter is found under its prefix
+        ("/usr/bin/qgis", "/usr", "linux", {"/usr/bin/python3", "/root/.pyenv/shims/python3"}, "/usr/bin/python3"),
         (r"C:\OSGeo4W\bin\python3.exe", r"C:\OSGeo4W\apps\Python312", "win32", set(), r"C:\OSGeo4W\bin\python3.exe"),
     ],
 )

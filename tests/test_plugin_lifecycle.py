@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from pixxel_qgis import classFactory
 from pixxel_qgis.plugin import ACTION_OBJECT_NAME, MENU_NAME, TOOLBAR_OBJECT_NAME
-from qgis.core import Qgis, QgsApplication, QgsProcessingProvider
+from qgis.core import QgsApplication, QgsProcessingProvider
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject
-from qgis.PyQt.QtWidgets import QAction, QDockWidget, QLabel, QMenu, QToolBar
+from qgis.PyQt.QtWidgets import QAction, QDockWidget, QLabel, QMenu, QPushButton, QToolBar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 from headless_iface import HeadlessIface
@@ -137,16 +137,24 @@ def test_missing_dependency_still_loads_and_says_how_to_fix(iface, monkeypatch):
     plugin = classFactory(iface)
     plugin.initGui()  # no exception
 
-    [(title, text, level, duration)] = iface.messageBar().messages
-    assert title == "Pixxel" and level == Qgis.Warning and duration == 0
-    assert "shapely>=2" in text and "-m pip install" in text and '"shapely>=2"' in text
+    bar = iface.messageBar()
+    button = bar.findChild(QPushButton, "PixxelMessageBarInstall")
+    assert button is not None and button.text() == "Install missing packages"
+    assert "shapely>=2" in plugin.missing_text and "Install missing packages" in plugin.missing_text
+    assert "-m pip install --target" in plugin.missing_text
+    # the Processing provider is there anyway (its algorithms say what to install)
+    assert QgsApplication.processingRegistry().algorithmById("pixxel:createaoi") is not None
 
     plugin.action.trigger()
-    label = plugin.dock.widget()
-    assert isinstance(label, QLabel) and label.text() == text
+    section = plugin.dock.install_section
+    assert section.findChild(QLabel, "PixxelMissingDependencies").text().count("shapely>=2") == 1
+    command = section.command_view.toPlainText()
+    assert "-m pip install --target" in command and "shapely>=2" in command
+    assert section.command_view.isReadOnly() and section.install_button.isEnabled()
 
     plugin.unload()
     flush_deletes()
+    assert QgsApplication.processingRegistry().providerById("pixxel") is None
     assert snapshot(iface) == baseline
 
 

@@ -68,7 +68,10 @@ class ConnectionSection(Section):
         when no key is set."""
         try:
             conn = self._field_connection()
-            key = (conn.base_url, conn.api_key)
+            from ..core.network import fingerprint
+
+            # QGIS's network settings are part of the key: a change there applies to the next request
+            key = (conn.base_url, conn.api_key, fingerprint(conn.base_url))
             if self._client is None or self._client_key != key:
                 self._client = conn_mod.make_client(conn, **self.panel.client_options)
                 self._client_key = key

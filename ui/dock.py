@@ -80,7 +80,9 @@ class PixxelDockWidget(QgsDockWidget):
         self.tabs.setObjectName("pixxelTabs")
         self.tabs.setTabPosition(QTabWidget.TabPosition.West)
         self.tabs.setDocumentMode(True)
-        for title, sections in ((tr("Connection"), (self.connection,)),
+        from .diagnostics_dialog import diagnostics_button
+
+        for title, sections in ((tr("Connection"), (self.connection, diagnostics_button())),
                                 (tr("AOI"), (self.aoi_geometry, self.aoi_form)),
                                 (tr("Images"), (self.images,)),
                                 (tr("Create"), (self.flow,)),

@@ -32,7 +32,13 @@ Callback = Optional[Callable[..., Any]]
 def user_message(exc: BaseException) -> str:
     """The text to show for an exception caught in run(): never a traceback, never the key."""
     if isinstance(exc, PixxelError):
-        return str(exc)
+        if not isinstance(exc, CancelledError):
+            from ..diagnostics import record_error
+
+            record_error(exc)  # for the diagnostics report
+        from ..network import explain
+
+        return explain(str(exc))
     # Anything else is a bug or an environment problem: log the traceback, show a short text.
     text, details = describe_unexpected(exc)
     QgsMessageLog.logMessage(details, LOG_TAG, Qgis.MessageLevel.Critical)

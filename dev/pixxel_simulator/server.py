@@ -388,8 +388,11 @@ class Simulator:
         clock: Optional[Callable[[], float]] = None,
         wallclock: Optional[Callable[[], datetime]] = None,
         verbose: bool = False,
+        ssl_context=None,
     ):
+        """``ssl_context`` (an ``ssl.SSLContext`` with the server's certificate loaded) serves HTTPS."""
         self.config = config or SimConfig()
+        self.ssl_context = ssl_context
         kwargs = {}
         if clock is not None:
             kwargs["clock"] = clock
@@ -412,6 +415,9 @@ class Simulator:
             return self
         self._stop_event.clear()
         self._server = _Server((self.host, self.port), self)
+        if self.ssl_context is not None:  # the handshake happens in the request's thread, on first read
+            self._server.socket = self.ssl_context.wrap_socket(
+                self._server.socket, server_side=True, do_handshake_on_connect=False)
         self.port = self._server.server_address[1]
         self.recorder.server_url = self.url
         self._thread = threading.Thread(
@@ -440,7 +446,7 @@ class Simulator:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.ssl_context is not None else 'http'}://{self.host}:{self.port}"
 
     # ---------------------------------------------------------------------------------- test hooks
 

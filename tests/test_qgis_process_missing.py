@@ -1,0 +1,90 @@
+"""qgis_process without pydantic 2 / shapely 2: the Pixxel algorithms are listed, and running one exits
+non-zero with the same install message as the panel (not a traceback, not "algorithm not found").
+
+QGIS's own Python (no venv on PYTHONPATH, a clean environment) is what a user has on Debian 12.
+"""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pixxel_simulator import FIRST_PROJECT_ID, TD2_ID
+
+REPO = Path(__file__).resolve().parent.parent
+QGIS_PROCESS = next((p for p in ("/usr/bin/qgis_process.bin", "/usr/lib/qgis/qgis_process.bin",
+                                 shutil.which("qgis_process.bin")) if p and os.access(p, os.X_OK)), None)
+
+
+@pytest.fixture
+def bare_profile(tmp_path):
+    assert QGIS_PROCESS, "qgis_process.bin is missing: `make venv` installs Debian's qgis"
+    root = tmp_path / "qgis-config"
+    default = root / "profiles" / "default"
+    plugins = default / "python" / "plugins"
+    plugins.mkdir(parents=True)
+    (plugins / "pixxel_qgis").symlink_to(REPO, target_is_directory=True)
+    (default / "QGIS").mkdir()
+    (default / "QGIS" / "QGIS3.ini").write_text("[PythonPlugins]\npixxel_qgis=true\n")
+    return root
+
+
+def _run(profile, *args):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(profile), "LANG": "C.UTF-8", "QT_QPA_PLATFORM": "offscreen",
+           "QGIS_CUSTOM_CONFIG_PATH": str(profile), "PIXXEL_API_KEY": "never-used-key"}
+    return subprocess.run([QGIS_PROCESS, *args], env=env, cwd=str(profile), capture_output=True, text=True,
+                          timeout=180)
+
+
+def test_algorithms_listed_and_fail_with_the_install_message(bare_profile, tmp_path):
+    listed = _run(bare_profile, "list")
+    assert listed.returncode == 0, listed.stderr[-2000:]
+    assert "pixxel:createaoi" in listed.stdout and "pixxel:loadassets" in listed.stdout
+
+    src = tmp_path / "field.geojson"
+    src.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":'
+                   '{"type":"Polygon","coordinates":[[[75,12.6],[75.02,12.6],[75.02,12.62],[75,12.62],[75,12.6]]]}}]}')
+    proc = _run(bare_profile, "run", "pixxel:createaoi", f"--INPUT={src}", "--NAME=x",
+                f"--PROJECT_ID={FIRST_PROJECT_ID}", f"--SATELLITE_ID={TD2_ID}", "--ITEM_IDS=some-item",
+                f"--BOUNDARY={tmp_path / 'b.gpkg'}")
+    text = proc.stdout + proc.stderr
+    assert proc.returncode != 0, text[-3000:]
+    assert "needs Python packages that QGIS's Python cannot import: pydantic>=2, shapely>=2" in text, text[-3000:]
+    assert "Install missing packages" in text and "-m pip install --target" in text
+    assert "Traceback" not in text
+    assert "never-used-key" not in text
+
+
+def _fill_dependency_folder(profile: Path) -> Path:
+    """<profile>/python/dependencies/pixxel_qgis holding (links to) the venv's pydantic 2 and shapely 2, as
+    "Install missing packages" leaves it; QGIS's own numpy is not there."""
+    import site
+
+    folder = profile / "profiles" / "default" / "python" / "dependencies" / "pixxel_qgis"
+    folder.mkdir(parents=True)
+    wanted = ("pydantic", "pydantic_core", "annotated_types", "typing_extensions", "typing_inspection",
+              "shapely", "shapely.libs")
+    for sp in filter(os.path.isdir, site.getsitepackages()):
+        for name in os.listdir(sp):
+            stem = name[:-3] if name.endswith(".py") else name
+            if stem in wanted and not (folder / name).exists():
+                (folder / name).symlink_to(Path(sp) / name)
+    return folder
+
+
+def test_qgis_process_uses_the_dependency_folder(bare_profile, tmp_path, sim_factory):
+    """classFactory puts the profile's dependency folder on sys.path for qgis_process too, and shapely from
+    there is preloaded with RTLD_DEEPBIND (the create algorithm runs shapely inside qgis_process)."""
+    _fill_dependency_folder(bare_profile)
+    sim = sim_factory(api_keys=("never-used-key",), aoi_duration_s=0.5, asset_count=3)
+    src = tmp_path / "field.geojson"
+    src.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":'
+                   '{"type":"Polygon","coordinates":[[[75,12.6],[75.02,12.6],[75.02,12.62],[75,12.62],[75,12.6]]]}}]}')
+    proc = _run(bare_profile, "run", "pixxel:createaoi", f"--INPUT={src}", "--NAME=from-the-folder",
+                f"--PROJECT_ID={FIRST_PROJECT_ID}", f"--SATELLITE_ID={TD2_ID}",
+                "--ITEM_IDS=TD2_000650_20230404_L2A_20240405_01001067", f"--BASE_URL={sim.url}",
+                f"--BOUNDARY={tmp_path / 'b.gpkg'}")
+    text = proc.stdout + proc.stderr
+    assert proc.returncode == 0, text[-3000:]
+    assert [a["name"] for a in sim.aois()] == ["from-the-folder"]
