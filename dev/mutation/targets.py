@@ -28,6 +28,7 @@ TARGETS = {
             "tests/test_key_on_the_wire.py",
             "tests/test_client_details.py",
             "tests/test_transport_units.py",
+            "tests/test_network_settings.py",  # issue 18's proxy, CA and insecure-host rules
         ],
         "qgis": False,
     },
