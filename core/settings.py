@@ -26,3 +26,6 @@ KEY_QGIS_LOCALE = "locale/userLocale"
 AOI_PROPERTY = "pixxel/aoi_id"
 #: the role of a Pixxel layer: "assets" or "boundary"
 ROLE_PROPERTY = "pixxel/role"
+
+#: the role value of the "Pixxel sketches" layer (drawn AOIs, core/aoi/sketches.py)
+ROLE_SKETCHES = "sketches"
