@@ -453,7 +453,7 @@ def step_download_rasters(ctx: Demo) -> str:
 def step_spectral_profile(ctx: Demo) -> str:
     """click three pixels with the spectral profile tool, save spectrum.png and a CSV"""
     from pixxel_qgis.core.imagery.spectral import matplotlib_available, plot_png
-    from qgis.core import QgsPointXY
+    from qgis.core import QgsCoordinateTransform, QgsPointXY, QgsProject
     from qgis.PyQt.QtCore import Qt
 
     section = ctx.plugin.dock.downloads
@@ -463,9 +463,12 @@ def step_spectral_profile(ctx: Demo) -> str:
     if tool is None:
         raise DemoError("the spectral profile tool did not start (no map canvas?)")
     e = ctx.raster.extent()
+    # a click arrives in the canvas CRS (an earlier step may have set the canvas to UTM)
+    to_canvas = QgsCoordinateTransform(ctx.raster.crs(), ctx.iface.mapCanvas().mapSettings().destinationCrs(),
+                                       QgsProject.instance())
     for fx, fy in ((0.25, 0.3), (0.5, 0.5), (0.8, 0.7)):
         pt = QgsPointXY(e.xMinimum() + fx * e.width(), e.yMinimum() + fy * e.height())
-        tool.canvasClicked.emit(pt, Qt.MouseButton.LeftButton)
+        tool.canvasClicked.emit(to_canvas.transform(pt), Qt.MouseButton.LeftButton)
     profiles = section.spectral_dock.profiles
     if len(profiles) != 3:
         raise DemoError(f"expected 3 spectral profiles, got {len(profiles)}: {_problems(ctx)}")
