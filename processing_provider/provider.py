@@ -31,7 +31,8 @@ class PixxelProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self):  # noqa: N802 (name fixed by QGIS)
         from .create_aoi_algorithm import CreateAoiAlgorithm
+        from .download_assets_algorithm import DownloadAssetsAlgorithm
         from .load_assets_algorithm import LoadAssetsAlgorithm
 
-        for alg in (CreateAoiAlgorithm(), LoadAssetsAlgorithm()):
+        for alg in (CreateAoiAlgorithm(), LoadAssetsAlgorithm(), DownloadAssetsAlgorithm()):
             self.addAlgorithm(alg)
