@@ -5,7 +5,15 @@ import os
 from pixxel_qgis.core.imagery.tasks import LOCAL_PATH_FIELD
 from pixxel_qgis.core.settings import ROLE_PROPERTY
 from pixxel_qgis.tests.helpers import click, connect, find_group, messages, wait_idle
-from qgis.core import Qgis, QgsMultiBandColorRenderer, QgsPointXY, QgsProject, QgsRasterLayer
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsMultiBandColorRenderer,
+    QgsPointXY,
+    QgsProject,
+    QgsRasterLayer,
+)
 from qgis.PyQt.QtCore import Qt
 
 
@@ -63,9 +71,14 @@ def test_download_selected_assets_into_the_aoi_group_once(sim_factory, api_key, 
     section.spectral_button.setChecked(True)
     tool = section.spectral_tool
     assert dock.canvas().mapTool() is tool
-    tool.canvasClicked.emit(QgsPointXY(cube.extent().center()), Qt.MouseButton.LeftButton)
-    tool.canvasClicked.emit(QgsPointXY(cube.extent().xMinimum() + 1e-5, cube.extent().yMinimum() + 1e-5),
-                            Qt.MouseButton.LeftButton)
+    # clicks arrive in the canvas's CRS, here not the cube's
+    canvas_crs = dock.canvas().mapSettings().destinationCrs()
+    dock.canvas().setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:32643"))
+    to_canvas = QgsCoordinateTransform(cube.crs(), dock.canvas().mapSettings().destinationCrs(), QgsProject.instance())
+    tool.canvasClicked.emit(to_canvas.transform(QgsPointXY(cube.extent().center())), Qt.MouseButton.LeftButton)
+    tool.canvasClicked.emit(to_canvas.transform(QgsPointXY(cube.extent().xMinimum() + 1e-5,
+                                                           cube.extent().yMinimum() + 1e-5)), Qt.MouseButton.LeftButton)
+    dock.canvas().setDestinationCrs(canvas_crs)
     assert len(section.spectral_dock.profiles) == 2
     assert len(section.spectral_dock.profiles[0].values) == cube.bandCount()
 
