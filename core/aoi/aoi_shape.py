@@ -583,7 +583,10 @@ def prepare_aoi(
             return out
         all_parts = np.concatenate(parts_per_input)
         if mode == "hull":
-            hull = shapely.convex_hull(shapely.multipolygons(all_parts))
+            # The hull of the coordinates already on the grid: GEOS's hull of points 1e-88 apart can come out
+            # non-convex and invalid, and then split apart when snapped.
+            coords = np.round(shapely.get_coordinates(shapely.multipolygons(all_parts)) / _GRID) * _GRID
+            hull = shapely.convex_hull(shapely.multipoints(coords))
             note = f"convex hull of {len(ids)} feature(s): holes and concavities are not kept"
             poly = _to_single_polygon(hull, ids, base_notes, "taking the convex hull")
             return _finish(poly, ids, base_notes + [note], max_vertices)
