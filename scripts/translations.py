@@ -17,6 +17,7 @@ it again. The plugin loads the .qm that matches QGIS's locale at start (plugin.p
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -61,7 +62,9 @@ def extract(root: Path = ROOT) -> dict[str, list[str]]:
         text = message.findtext("source") or ""
         places = found.setdefault(text, [])
         for loc in message.findall("location"):
-            name = Path(loc.get("filename", "")).as_posix()
+            # pylupdate5 writes paths relative to the temporary .ts: make them relative to the clone's root,
+            # so the .ts does not depend on where the clone is.
+            name = Path(os.path.relpath(os.path.normpath(os.path.join(tmp, loc.get("filename", ""))), root)).as_posix()
             if name not in places:
                 places.append(name)
     return found
