@@ -31,7 +31,9 @@ class PixxelProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self):  # noqa: N802 (name fixed by QGIS)
         from .create_aoi_algorithm import CreateAoiAlgorithm
+        from .list_aois_algorithm import ListAoisAlgorithm
         from .load_assets_algorithm import LoadAssetsAlgorithm
+        from .wait_for_aoi_algorithm import WaitForAoiAlgorithm
 
-        for alg in (CreateAoiAlgorithm(), LoadAssetsAlgorithm()):
+        for alg in (CreateAoiAlgorithm(), LoadAssetsAlgorithm(), WaitForAoiAlgorithm(), ListAoisAlgorithm()):
             self.addAlgorithm(alg)

@@ -1,0 +1,67 @@
+"""The chaining algorithms "Wait for AOI" and "List AOIs" through processing.run against the simulator."""
+
+import pytest
+from pixxel_qgis.client import AOICreate
+from pixxel_qgis.tests.helpers import FAST_CLIENT
+from pixxel_qgis.tests.test_processing import (  # noqa: F401 - the fixtures
+    FAST_POLL,
+    _layer,
+    clean_connection,
+    fast_poll,
+    no_env,
+    processing_ready,
+    provider,
+    run,
+)
+from pixxel_simulator import BENGALURU_AOI as BLR
+from pixxel_simulator import FIRST_PROJECT_ID as PROJECT
+from pixxel_simulator import TD2_ID as TD2
+from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+
+def create(sim, api_key, name):
+    from pixxel_qgis.client import PixxelClient
+
+    with PixxelClient(api_key, base_url=sim.url, **FAST_CLIENT) as client:
+        return client.create_aoi(AOICreate(name=name, description="chain", satellite_id=TD2, project_id=PROJECT,
+                                           geometry=BLR, item_ids=["item-1"]))
+
+
+def test_wait_for_aoi_returns_the_final_status(provider, sim_factory, api_key, no_env, monkeypatch, fast_poll):
+    sim = sim_factory(aoi_duration_s=1.0, asset_count=4)
+    monkeypatch.setenv("PIXXEL_API_KEY", api_key)
+    aoi = create(sim, api_key, "wait me")
+    feedback = QgsProcessingFeedback()
+    progress = []
+    feedback.progressChanged.connect(progress.append)
+    result = run("pixxel:waitforaoi", {"AOI_ID": aoi.aoi_id, "BASE_URL": sim.url}, feedback)
+    assert result["AOI_ID"] == aoi.aoi_id and result["STATUS"] == "success" and result["PROGRESS"] == 100
+    gets = [p for m, p, _s in sim.request_log if m == "GET" and p == f"/v0/aoi/{aoi.aoi_id}"]
+    assert len(gets) >= 2  # it really waited: the AOI was not final at first
+    assert progress and max(progress) == 100
+
+
+def test_wait_for_aoi_gives_up_after_its_time_limit(provider, sim_factory, api_key, no_env, monkeypatch, fast_poll):
+    sim = sim_factory(aoi_duration_s=3600.0)
+    monkeypatch.setenv("PIXXEL_API_KEY", api_key)
+    aoi = create(sim, api_key, "too slow")
+    with pytest.raises(QgsProcessingException, match="still being processed"):
+        run("pixxel:waitforaoi", {"AOI_ID": aoi.aoi_id, "BASE_URL": sim.url, "TIMEOUT": 0.01})
+
+
+def test_list_aois_gives_the_board_layer(provider, sim_factory, api_key, no_env, monkeypatch):
+    from pixxel_qgis.core.board.layer import FIELDS
+
+    sim = sim_factory(aoi_duration_s=3600.0)
+    monkeypatch.setenv("PIXXEL_API_KEY", api_key)
+    made = [create(sim, api_key, f"listed {i}") for i in range(3)]
+    result = run("pixxel:listaois", {"BASE_URL": sim.url, "OUTPUT": "memory:"})
+    layer = _layer(result["OUTPUT"])
+    assert result["COUNT"] == 3 == layer.featureCount()
+    assert [f.name() for f in layer.fields()] == [name for name, _ in FIELDS]
+    rows = {f["aoi_id"]: f for f in layer.getFeatures()}
+    assert set(rows) == {a.aoi_id for a in made}
+    assert {rows[a.aoi_id]["name"] for a in made} == {"listed 0", "listed 1", "listed 2"}
+    assert {f["status"] for f in rows.values()} <= {"started", "running"}
+    assert all(f.hasGeometry() and f.geometry().boundingBox().xMinimum() > 77 for f in rows.values())
+    assert layer.crs().authid() == "EPSG:4326"
