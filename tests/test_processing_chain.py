@@ -2,21 +2,16 @@
 
 import pytest
 from pixxel_qgis.client import AOICreate
+from pixxel_qgis.tests import test_processing as _tp
 from pixxel_qgis.tests.helpers import FAST_CLIENT
-from pixxel_qgis.tests.test_processing import (  # noqa: F401 - the fixtures
-    FAST_POLL,
-    _layer,
-    clean_connection,
-    fast_poll,
-    no_env,
-    processing_ready,
-    provider,
-    run,
-)
 from pixxel_simulator import BENGALURU_AOI as BLR
 from pixxel_simulator import FIRST_PROJECT_ID as PROJECT
 from pixxel_simulator import TD2_ID as TD2
 from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+# test_processing's fixtures and helpers (the provider registered once, the environment without PIXXEL_*)
+processing_ready, provider, fast_poll, no_env = _tp.processing_ready, _tp.provider, _tp.fast_poll, _tp.no_env
+run, _layer = _tp.run, _tp._layer
 
 
 def create(sim, api_key, name):
