@@ -600,6 +600,7 @@
         </message>
         <message>
             <location filename="../../../work/wt/issue-19b/ui/image_search.py" />
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
             <source>Search images</source>
             <translation>Chercher des images</translation>
         </message>
@@ -644,7 +645,7 @@
             <translation>Ce satellite n’a pas de collection à interroger.</translation>
         </message>
         <message>
-            <location filename="../../../work/wt/issue-19b/ui/image_search.py" />
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
             <source>Search not sent: {error}</source>
             <translation>Recherche non envoyée : {error}</translation>
         </message>
@@ -824,7 +825,7 @@
             <translation>« {value} » n’est pas un identifiant de {what} valide (un UUID tel que ce5dcc14-8291-4b0c-a278-8c05ec426d22). {where}</translation>
         </message>
         <message>
-            <location filename="../../../work/wt/issue-19b/processing_provider/create_aoi_algorithm.py" />
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
             <source>Polygon layer</source>
             <translation>Couche de polygones</translation>
         </message>
@@ -869,7 +870,7 @@
             <translation>L’UUID du projet Pixxel auquel appartient la zone. Vous le trouverez dans la liste Projet du panneau Pixxel (son info-bulle) ou dans l’application web Pixxel, rubrique Projects.</translation>
         </message>
         <message>
-            <location filename="../../../work/wt/issue-19b/processing_provider/create_aoi_algorithm.py" />
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
             <source>Satellite id</source>
             <translation>Identifiant du satellite</translation>
         </message>
@@ -949,12 +950,12 @@
             <translation>Copiez l’identifiant du projet depuis la liste Projet du panneau Pixxel ou l’application web Pixxel.</translation>
         </message>
         <message>
-            <location filename="../../../work/wt/issue-19b/processing_provider/create_aoi_algorithm.py" />
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
             <source>satellite</source>
             <translation>satellite</translation>
         </message>
         <message>
-            <location filename="../../../work/wt/issue-19b/processing_provider/create_aoi_algorithm.py" />
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
             <source>Copy the satellite id from the Pixxel panel's Satellite list.</source>
             <translation>Copiez l’identifiant du satellite depuis la liste Satellite du panneau Pixxel.</translation>
         </message>
@@ -1094,6 +1095,91 @@
             <translation>Imagerie hyperspectrale Pixxel (zones et produits)</translation>
         </message>
         <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
+            <source>The polygons to search images for (any CRS).</source>
+            <translation>Les polygones pour lesquels chercher des images (tout SCR).</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
+            <source>From (YYYY-MM-DD)</source>
+            <translation>Du (AAAA-MM-JJ)</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
+            <source>To (YYYY-MM-DD)</source>
+            <translation>Au (AAAA-MM-JJ)</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
+            <source>A date such as 2024-03-31.</source>
+            <translation>Une date comme 2024-03-31.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
+            <source>Maximum cloud cover (%)</source>
+            <translation>Couverture nuageuse maximale (%)</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
+            <source>Images with more cloud cover are left out.</source>
+            <translation>Les images plus nuageuses sont écartées.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
+            <source>At most this many images</source>
+            <translation>Au plus ce nombre d’images</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
+            <source>The search stops after this many images.</source>
+            <translation>La recherche s’arrête après ce nombre d’images.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
+            <source>Image footprints</source>
+            <translation>Emprises des images</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
+            <source>One feature per image (MultiPolygon, EPSG:4326).</source>
+            <translation>Une entité par image (MultiPolygon, EPSG:4326).</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
+            <source>Item ids (comma-separated)</source>
+            <translation>Identifiants d’images (séparés par des virgules)</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
+            <source>Number of images</source>
+            <translation>Nombre d’images</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
+            <source>Give the dates as YYYY-MM-DD, e.g. 2024-03-31 (got “{start}” and “{end}”).</source>
+            <translation>Donnez les dates au format AAAA-MM-JJ, par exemple 2024-03-31 (reçu « {start} » et « {end} »).</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
+            <source>The satellite {satellite_id} is not in the catalogue (or has no collection). Copy an id from the Pixxel panel's Satellite list.</source>
+            <translation>Le satellite {satellite_id} n’est pas dans le catalogue (ou n’a pas de collection). Copiez un identifiant depuis la liste des satellites du panneau Pixxel.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
+            <source>The footprints could not be written to the output: {error}</source>
+            <translation>Les emprises n’ont pas pu être écrites dans la sortie : {error}</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
+            <source>No image found: widen the dates or the cloud cover limit.</source>
+            <translation>Aucune image trouvée : élargissez les dates ou la limite de couverture nuageuse.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
+            <source>{count} image(s) found.</source>
+            <translation>{count} image(s) trouvée(s).</translation>
+        </message>
+        <message>
             <location filename="../../../work/wt/issue-19b/processing_provider/wait_for_aoi_algorithm.py" />
             <source>The id of the AOI, e.g. the AOI_ID output of 'Create AOI from features'.</source>
             <translation>L’identifiant de l’AOI, par exemple la sortie AOI_ID de « Créer une AOI à partir d’entités ».</translation>
@@ -1217,6 +1303,11 @@
             <location filename="../../../work/wt/issue-19b/processing_provider/load_assets_algorithm.py" />
             <source>&lt;p&gt;Fetches every asset of a Pixxel AOI (all pages) and writes them to a polygon layer in WGS 84 with the same typed attributes as the Pixxel panel's asset layer (id, name, type, status, dates, area, resolution, bands, download path, ...). Assets without a usable footprint are kept as rows without geometry.&lt;/p&gt;&lt;p&gt;When the AOI is still processing, the assets ready so far are loaded and a warning says so.&lt;/p&gt;</source>
             <translation>&lt;p&gt;Récupère tous les produits d’une zone Pixxel (toutes les pages) et les écrit dans une couche de polygones en WGS 84 avec les mêmes attributs typés que la couche de produits du panneau Pixxel (identifiant, nom, type, état, dates, surface, résolution, bandes, chemin de téléchargement, …). Les produits sans emprise utilisable sont conservés comme lignes sans géométrie.&lt;/p&gt;&lt;p&gt;Si la zone est encore en cours de traitement, les produits déjà prêts sont chargés et un avertissement le signale.&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/search_images_algorithm.py" />
+            <source>&lt;p&gt;Searches the Pixxel catalogue for images of one satellite over the polygons of a layer (the selected ones with 'Selected features only'; several polygons: their convex hull), between two dates (YYYY-MM-DD, both included) and at most the given cloud cover. Gives their footprints (item id, date, cloud cover, collection, ground sample distance) and the ITEM_IDS output, the comma-separated ids to give to 'Create AOI from features' in a model.&lt;/p&gt;</source>
+            <translation>&lt;p&gt;Cherche dans le catalogue Pixxel les images d’un satellite sur les polygones d’une couche (les sélectionnés avec « Entités sélectionnées uniquement » ; plusieurs polygones : leur enveloppe convexe), entre deux dates (AAAA-MM-JJ, incluses) et au plus à la couverture nuageuse donnée. Donne leurs emprises (identifiant, date, couverture nuageuse, collection, résolution au sol) et la sortie ITEM_IDS, les identifiants séparés par des virgules à donner à « Créer une AOI à partir d’entités » dans un modèle.&lt;/p&gt;</translation>
         </message>
         <message>
             <location filename="../../../work/wt/issue-19b/processing_provider/wait_for_aoi_algorithm.py" />

@@ -33,7 +33,9 @@ class PixxelProvider(QgsProcessingProvider):
         from .create_aoi_algorithm import CreateAoiAlgorithm
         from .list_aois_algorithm import ListAoisAlgorithm
         from .load_assets_algorithm import LoadAssetsAlgorithm
+        from .search_images_algorithm import SearchImagesAlgorithm
         from .wait_for_aoi_algorithm import WaitForAoiAlgorithm
 
-        for alg in (CreateAoiAlgorithm(), LoadAssetsAlgorithm(), WaitForAoiAlgorithm(), ListAoisAlgorithm()):
+        for alg in (CreateAoiAlgorithm(), LoadAssetsAlgorithm(), WaitForAoiAlgorithm(), ListAoisAlgorithm(),
+                    SearchImagesAlgorithm()):
             self.addAlgorithm(alg)

@@ -60,3 +60,30 @@ def test_list_aois_gives_the_board_layer(provider, sim_factory, api_key, no_env,
     assert {f["status"] for f in rows.values()} <= {"started", "running"}
     assert all(f.hasGeometry() and f.geometry().boundingBox().xMinimum() > 77 for f in rows.values())
     assert layer.crs().authid() == "EPSG:4326"
+
+
+def test_search_images_gives_footprints_and_item_ids_for_create(provider, simulator, api_key, no_env,
+                                                               monkeypatch):
+    from pixxel_qgis.tests.test_processing import polygon_layer
+
+    monkeypatch.setenv("PIXXEL_API_KEY", api_key)
+    layer = polygon_layer(crs="EPSG:4326", size=0.1, origin=(77.5, 12.9))  # in the simulator's catalogue
+    result = run("pixxel:searchimages", {"INPUT": layer, "SATELLITE_ID": TD2, "START_DATE": "2020-01-01",
+                                         "END_DATE": "2026-12-31", "MAX_CLOUD": 100, "MAX_ITEMS": 5,
+                                         "BASE_URL": simulator.url, "OUTPUT": "memory:"})
+    footprints = _layer(result["OUTPUT"])
+    ids = result["ITEM_IDS"].split(",")
+    assert 1 <= result["COUNT"] == len(ids) == footprints.featureCount() <= 5
+    assert [f["item_id"] for f in footprints.getFeatures()] == ids
+    assert all(f.hasGeometry() and 0 <= f["cloud_cover"] <= 100 for f in footprints.getFeatures())
+    searches = [s for m, p, s in simulator.request_log if m == "POST" and p.endswith("/search")]
+    assert searches and set(searches) == {200}
+
+
+def test_search_images_refuses_a_bad_date(provider, simulator, api_key, no_env, monkeypatch):
+    from pixxel_qgis.tests.test_processing import polygon_layer
+
+    monkeypatch.setenv("PIXXEL_API_KEY", api_key)
+    with pytest.raises(QgsProcessingException, match="YYYY-MM-DD"):
+        run("pixxel:searchimages", {"INPUT": polygon_layer(), "SATELLITE_ID": TD2, "START_DATE": "31/03/2024",
+                                    "END_DATE": "2024-04-30", "BASE_URL": simulator.url, "OUTPUT": "memory:"})
