@@ -351,10 +351,16 @@ class PixxelClient:
                 outcome_unknown = True
                 log.warning("%s: %s; checking whether the AOI was created before trying again", op,
                             type(exc).__name__)
-                found = self._lookup_created(name, cancelled)
+                found, answered = self._lookup_created(name, cancelled, answered=True)
                 if found is not None:
                     log.warning("%s: the response was lost but the AOI was created; recovered it", op)
                     return found
+                if not answered:
+                    # No lookup got an answer, so the AOI may exist: another POST could make a second one.
+                    exc.hint = ("The AOI may have been created all the same: refresh Existing AOIs and look for "
+                                f"{clean_text(name, 80)!r} before creating it again.")
+                    exc.args = (str(exc),)
+                    raise exc
                 if attempt < self.create_attempts:
                     self._t._wait(self._t.backoff(attempt), cancelled)
         assert last is not None
@@ -367,19 +373,25 @@ class PixxelClient:
             return None
         return _parse(AOI, data, op)
 
-    def _lookup_created(self, name: str, cancelled: Cancelled) -> Optional[AOI]:
-        """Look the AOI up by name a few times with backoff (the server may still be committing it)."""
+    def _lookup_created(self, name: str, cancelled: Cancelled, answered: bool = False):
+        """Look the AOI up by name a few times with backoff (the server may still be committing it).
+
+        Returns the AOI or None; with ``answered=True``, ``(aoi_or_none, whether any lookup got an answer)``:
+        a lookup that failed says nothing about whether the AOI exists."""
+        got_answer = False
+        found = None
         for i in range(self.create_lookups):
             try:
                 found = self.find_aoi_by_name(name, cancelled=cancelled)
+                got_answer = True
             except (PixxelTimeoutError, PixxelConnectionError, ServerError, RateLimitError) as exc:
                 log.info("looking up AOI %r failed (%s)", clean_text(name, 80), type(exc).__name__)
                 found = None
             if found is not None:
-                return found
+                break
             if i + 1 < self.create_lookups:
                 self._t._wait(self._t.backoff(i + 1), cancelled)
-        return None
+        return (found, got_answer) if answered else found
 
     def wait_for_aoi(
         self,

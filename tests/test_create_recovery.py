@@ -15,7 +15,7 @@ import json
 from collections import Counter
 
 import pytest
-from pixxel_qgis.client import AOICreate, ConflictError, PixxelClient, ResponseFormatError
+from pixxel_qgis.client import AOICreate, ConflictError, PixxelClient, ResponseFormatError, ServerError
 from pixxel_qgis.tests.loopback_server import Server
 from pixxel_simulator import BENGALURU_AOI as BLR
 from pixxel_simulator import FIRST_PROJECT_ID as PROJECT
@@ -173,3 +173,16 @@ def test_2xx_and_no_aoi_under_that_name_is_a_clear_error(api_key):
         api.close()
     assert "did not contain the new AOI" in str(info.value)
     assert [m for m, p, _ in api.seen].count("POST") == 1, "a 2xx create must never be sent again"
+
+
+def test_no_second_post_while_no_lookup_could_answer(sim_factory, api_key):
+    # Every request fails (POST and the lookups alike): whether the AOI exists stays unknown, so a new POST
+    # could make a second one. The client stops and says how to check instead of posting again.
+    sim = sim_factory(aoi_duration_s=0.0, asset_count=0, unique_names=False,
+                      faults=Faults(error_burst=1000, error_status=503))
+    with PixxelClient(api_key, base_url=sim.url, create_attempts=4, create_lookups=2, **FAST) as client:
+        with pytest.raises(ServerError) as err:
+            client.create_aoi(body("unknown-outcome"))
+    assert len(posts(sim)) == 1, (
+        f"{len(posts(sim))} POSTs sent while no lookup got an answer: a retried create could duplicate the AOI")
+    assert "unknown-outcome" in str(err.value) and "Existing AOIs" in str(err.value)
