@@ -355,6 +355,50 @@ def step_stop_simulator(ctx: Demo) -> str:
     return f"{count} requests served"
 
 
+def step_board_png(ctx: Demo) -> str:
+    """render the AOI board layer (one feature per AOI, coloured by status) to board.png"""
+    from qgis.core import (
+        QgsMapRendererParallelJob,
+        QgsMapSettings,
+        QgsPalLayerSettings,
+        QgsProject,
+        QgsVectorLayerSimpleLabeling,
+    )
+    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtGui import QColor
+
+    from pixxel_qgis.core.board.layer import board_layers, rows
+
+    project = QgsProject.instance()
+    boards = board_layers(project)
+    if not boards:
+        raise DemoError("no AOI board layer in the project")
+    board = boards[0]
+    labels = QgsPalLayerSettings()
+    labels.isExpression = True
+    labels.fieldName = "\"name\" || '\\n' || \"status\" || ' ' || coalesce(round(\"progress\"), '') || '%'"
+    board.setLabeling(QgsVectorLayerSimpleLabeling(labels))
+    board.setLabelsEnabled(True)
+    settings = QgsMapSettings()
+    settings.setLayers([board, ctx.fields_layer])
+    settings.setDestinationCrs(board.crs())
+    settings.setTransformContext(project.transformContext())
+    extent = board.extent()
+    extent.scale(1.2)
+    settings.setExtent(extent)
+    settings.setOutputSize(QSize(1200, 900))
+    settings.setBackgroundColor(QColor("white"))
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    path = ctx.out / "board.png"
+    ctx.out.mkdir(parents=True, exist_ok=True)
+    if not job.renderedImage().save(str(path)):
+        raise DemoError(f"could not write {path}")
+    statuses = sorted({r["status"] for r in rows(board)})
+    return f"{path}: {board.featureCount()} AOIs ({', '.join(statuses)})"
+
+
 STEPS: list[Callable[[Demo], str]] = [
     step_start_qgis,
     step_load_plugin,
@@ -366,6 +410,7 @@ STEPS: list[Callable[[Demo], str]] = [
     step_create_aoi,
     step_reload_existing,
     step_render_map,
+    step_board_png,
     step_write_gpkg,
     step_panel_png,
     step_stop_simulator,
