@@ -357,6 +357,7 @@ def step_stop_simulator(ctx: Demo) -> str:
 
 def step_board_png(ctx: Demo) -> str:
     """render the AOI board layer (one feature per AOI, coloured by status) to board.png"""
+    from pixxel_qgis.core.board.layer import board_layers, rows
     from qgis.core import (
         QgsMapRendererParallelJob,
         QgsMapSettings,
@@ -366,8 +367,6 @@ def step_board_png(ctx: Demo) -> str:
     )
     from qgis.PyQt.QtCore import QSize
     from qgis.PyQt.QtGui import QColor
-
-    from pixxel_qgis.core.board.layer import board_layers, rows
 
     project = QgsProject.instance()
     boards = board_layers(project)
