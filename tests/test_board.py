@@ -98,6 +98,7 @@ def test_a_reopened_project_resumes_watching_and_shows_the_final_status(saved, p
         requests = len(aoi_gets(sim, aoi.aoi_id))
         QTest.qWait(600)
         assert len(aoi_gets(sim, aoi.aoi_id)) == requests  # final: not asked about again
+        assert not manager.pollers[base_url].running  # nothing left to watch: the timer is idle
     finally:
         manager.shutdown()
 

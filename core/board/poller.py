@@ -114,7 +114,10 @@ class BoardPoller(QObject):
         if not self._layer_alive():
             self.stop()
             return
-        if self.task is not None or not len(self.schedule):
+        if self.task is not None:
+            return
+        if not len(self.schedule):  # every AOI is final: idle until watch() starts it again
+            self.timer.stop()
             return
         now = self.clock()
         aoi_id = self.schedule.next_due(now)
