@@ -398,6 +398,36 @@ def step_board_png(ctx: Demo) -> str:
     return f"{path}: {board.featureCount()} AOIs ({', '.join(statuses)})"
 
 
+def step_model_png(ctx: Demo) -> str:
+    """draw the example Processing model (search -> create -> wait -> load) to model.png"""
+    from qgis.core import QgsProcessingContext, QgsProcessingModelAlgorithm
+    from qgis.gui import QgsModelGraphicsScene
+    from qgis.PyQt.QtCore import QRectF
+    from qgis.PyQt.QtGui import QColor, QImage, QPainter
+
+    path = ROOT / "processing_provider" / "models" / "pixxel_search_create_wait_load.model3"
+    model = QgsProcessingModelAlgorithm()
+    if not model.fromFile(str(path)):
+        raise DemoError(f"could not read {path}")
+    ok, problems = model.validate()
+    if not ok:
+        raise DemoError("the example model is not valid: " + "; ".join(problems))
+    scene = QgsModelGraphicsScene()
+    scene.setModel(model)
+    scene.createItems(model, QgsProcessingContext())
+    rect = scene.itemsBoundingRect().adjusted(-20, -20, 20, 20)
+    image = QImage(int(rect.width() * 1.5), int(rect.height() * 1.5), QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    scene.render(painter, QRectF(0, 0, image.width(), image.height()), rect)
+    painter.end()
+    out = ctx.out / "model.png"
+    if not image.save(str(out)):
+        raise DemoError(f"could not write {out}")
+    return f"{out}: {len(model.childAlgorithms())} steps"
+
+
 STEPS: list[Callable[[Demo], str]] = [
     step_start_qgis,
     step_load_plugin,
@@ -410,6 +440,7 @@ STEPS: list[Callable[[Demo], str]] = [
     step_reload_existing,
     step_render_map,
     step_board_png,
+    step_model_png,
     step_write_gpkg,
     step_panel_png,
     step_stop_simulator,

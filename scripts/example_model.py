@@ -70,9 +70,11 @@ def build():
         "NAME": model_param("NAME"), "PROJECT_ID": model_param("PROJECT_ID"),
         "SATELLITE_ID": model_param("SATELLITE_ID"),
         "PROVIDER": [QgsProcessingModelChildParameterSource.fromStaticValue(0)],
-        "ITEM_IDS": [QgsProcessingModelChildParameterSource.fromChildOutput("search", "ITEM_IDS")], **common}, 260)
+        "ITEM_IDS": [QgsProcessingModelChildParameterSource.fromChildOutput("search", "ITEM_IDS")],
+        "MAX_WAIT": [QgsProcessingModelChildParameterSource.fromStaticValue(0.0)], **common}, 260)
     wait = child("wait", "pixxel:waitforaoi", "Wait for AOI", {
-        "AOI_ID": [QgsProcessingModelChildParameterSource.fromChildOutput("create", "AOI_ID")], **common}, 400)
+        "AOI_ID": [QgsProcessingModelChildParameterSource.fromChildOutput("create", "AOI_ID")],
+        "TIMEOUT": [QgsProcessingModelChildParameterSource.fromStaticValue(0.0)], **common}, 400)
     load = child("load", "pixxel:loadassets", "Load AOI assets", {
         "AOI_ID": [QgsProcessingModelChildParameterSource.fromChildOutput("wait", "AOI_ID")], **common}, 540)
     output = QgsProcessingModelOutput("Assets", "Assets")
@@ -82,6 +84,9 @@ def build():
     for c in (search, create, wait, load):
         model.addChildAlgorithm(c)
     model.updateDestinationParameters()
+    ok, problems = model.validate()
+    if not ok:
+        raise RuntimeError("the example model is not valid: " + "; ".join(problems))
     return model
 
 

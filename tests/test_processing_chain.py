@@ -87,3 +87,19 @@ def test_search_images_refuses_a_bad_date(provider, simulator, api_key, no_env, 
     with pytest.raises(QgsProcessingException, match="YYYY-MM-DD"):
         run("pixxel:searchimages", {"INPUT": polygon_layer(), "SATELLITE_ID": TD2, "START_DATE": "31/03/2024",
                                     "END_DATE": "2024-04-30", "BASE_URL": simulator.url, "OUTPUT": "memory:"})
+
+
+def test_the_example_model_is_valid_and_chains_the_outputs(provider):
+    from pathlib import Path
+
+    from qgis.core import QgsProcessingModelAlgorithm
+
+    path = Path(__file__).resolve().parent.parent / "processing_provider" / "models"
+    model = QgsProcessingModelAlgorithm()
+    assert model.fromFile(str(path / "pixxel_search_create_wait_load.model3"))
+    assert model.validate() == (True, [])  # what the modeler checks before it runs (no red boxes)
+    children = model.childAlgorithms()
+    assert {c.algorithmId() for c in children.values()} == {
+        "pixxel:searchimages", "pixxel:createaoi", "pixxel:waitforaoi", "pixxel:loadassets"}
+    assert model.dependsOnChildAlgorithms("load") == {"wait", "create", "search"}
+    assert [s.outputChildId() for s in children["create"].parameterSources()["ITEM_IDS"]] == ["search"]
