@@ -351,6 +351,10 @@ class PixxelClient:
                 outcome_unknown = True
                 log.warning("%s: %s; checking whether the AOI was created before trying again", op,
                             type(exc).__name__)
+                if isinstance(exc, PixxelTimeoutError):
+                    # The timed-out POST may still be on its way through the server: give it one request
+                    # timeout before looking, or the lookup can run ahead of the create it looks for.
+                    self._t._wait(self._t.timeout, cancelled)
                 found, answered = self._lookup_created(name, cancelled, answered=True)
                 if found is not None:
                     log.warning("%s: the response was lost but the AOI was created; recovered it", op)

@@ -30,3 +30,6 @@ ROLE_PROPERTY = "pixxel/role"
 BOARD_URL_PROPERTY = "pixxel/board_base_url"
 #: the board poller's bound on requests per minute (core/board/poller.py)
 KEY_BOARD_MAX_PER_MINUTE = "pixxel/board_max_per_minute"
+
+#: the role value of the "Pixxel sketches" layer (drawn AOIs, core/aoi/sketches.py)
+ROLE_SKETCHES = "sketches"

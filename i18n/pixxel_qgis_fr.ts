@@ -349,6 +349,36 @@
             <translation>Non testé : pas de clé d’API.</translation>
         </message>
         <message>
+            <location filename="../../../work/wt/issue-19b/ui/coverage_view.py" />
+            <source>Coverage</source>
+            <translation>Couverture</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/coverage_view.py" />
+            <source>Select images in the search results to see how much of the AOI they cover.</source>
+            <translation>Sélectionnez des images dans les résultats de recherche pour voir quelle part de l’AOI elles couvrent.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/coverage_view.py" />
+            <source>The {count} selected image(s) cover 100 % of the AOI ({area} km²).</source>
+            <translation>Les {count} image(s) sélectionnée(s) couvrent 100 % de l’AOI ({area} km²).</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/coverage_view.py" />
+            <source>Warning: the {count} selected image(s) cover {share} % of the AOI; {gap} km² of {area} km² are not covered (red on the map). You can still create the AOI, or select more images.</source>
+            <translation>Attention : les {count} image(s) sélectionnée(s) couvrent {share} % de l’AOI ; {gap} km² sur {area} km² ne sont pas couverts (en rouge sur la carte). Vous pouvez quand même créer l’AOI, ou sélectionner d’autres images.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/coverage_view.py" />
+            <source>Overlap between images: {area} km² ({share} % of the AOI).</source>
+            <translation>Recouvrement entre images : {area} km² ({share} % de l’AOI).</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/coverage_view.py" />
+            <source>No overlap between the selected images.</source>
+            <translation>Aucun recouvrement entre les images sélectionnées.</translation>
+        </message>
+        <message>
             <location filename="../../../work/wt/issue-19b/ui/dock.py" />
             <source>Create</source>
             <translation>Créer</translation>
@@ -487,6 +517,56 @@
             <location filename="../../../work/wt/issue-19b/ui/dock.py" />
             <source>Rasters</source>
             <translation>Rasters</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/draw_section.py" />
+            <source>Draw the AOI</source>
+            <translation>Dessiner l’AOI</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/draw_section.py" />
+            <source>Rectangle</source>
+            <translation>Rectangle</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/draw_section.py" />
+            <source>Drag a rectangle on the map</source>
+            <translation>Tracez un rectangle sur la carte</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/draw_section.py" />
+            <source>Polygon</source>
+            <translation>Polygone</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/draw_section.py" />
+            <source>Click the corners on the map; right click or double click to finish</source>
+            <translation>Cliquez les sommets sur la carte ; clic droit ou double-clic pour terminer</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/draw_section.py" />
+            <source>Map extent</source>
+            <translation>Emprise</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/draw_section.py" />
+            <source>Use the part of the map shown now</source>
+            <translation>Utiliser la partie de la carte affichée</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/draw_section.py" />
+            <source>Drawn shapes go to the “Pixxel sketches” layer; undo with QGIS's Undo.</source>
+            <translation>Les formes dessinées vont dans la couche « Pixxel sketches » ; annulez avec l’Annuler de QGIS.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/draw_section.py" />
+            <source>No map canvas to draw on.</source>
+            <translation>Pas de carte où dessiner.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/draw_section.py" />
+            <source>Drawn: {kind} in “{layer}” (selected).</source>
+            <translation>Dessiné : {kind} dans « {layer} » (sélectionné).</translation>
         </message>
         <message>
             <location filename="../../../work/wt/issue-19b/ui/existing_aois.py" />
@@ -1208,6 +1288,21 @@
             <location filename="../../../work/wt/issue-19b/ui/asset_rasters.py" />
             <source>Make a Pixxel asset layer the active layer and select the asset(s) to open (Select Features tool), then press “Open as raster”.</source>
             <translation>Rendez active une couche de produits Pixxel et sélectionnez les produits à ouvrir (outil Sélectionner des entités), puis cliquez sur « Ouvrir en raster ».</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/draw_section.py" />
+            <source>rectangle</source>
+            <translation>rectangle</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/draw_section.py" />
+            <source>polygon</source>
+            <translation>polygone</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/draw_section.py" />
+            <source>map extent</source>
+            <translation>emprise de la carte</translation>
         </message>
         <message>
             <location filename="../../../work/wt/issue-19b/processing_provider/common.py" />

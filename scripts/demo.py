@@ -325,6 +325,94 @@ def step_write_gpkg(ctx: Demo) -> str:
     return f"{path}: tables {', '.join(sorted(tables))}"
 
 
+def step_draw_and_coverage(ctx: Demo) -> str:
+    """drag a rectangle with the panel's map tool, search images, check their coverage -> coverage.png"""
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsCoordinateTransform,
+        QgsFeature,
+        QgsGeometry,
+        QgsMapRendererParallelJob,
+        QgsMapSettings,
+        QgsPointXY,
+        QgsProject,
+        QgsRectangle,
+        QgsVectorLayer,
+    )
+    from qgis.PyQt.QtCore import QPoint, QSize, Qt
+    from qgis.PyQt.QtGui import QColor
+    from qgis.PyQt.QtTest import QTest
+    from shapely.geometry import mapping, shape
+
+    dock = ctx.plugin.dock
+    canvas = ctx.iface.mapCanvas()
+    canvas.window().show()
+    canvas.resize(800, 600)
+    utm = QgsCoordinateReferenceSystem("EPSG:32643")
+    canvas.setDestinationCrs(utm)
+    centre = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), utm, QgsProject.instance()).transform(
+        QgsPointXY(77.6, 13.0))
+    canvas.setExtent(QgsRectangle(centre.x() - 30000, centre.y() - 22500, centre.x() + 30000, centre.y() + 22500))
+    QTest.qWait(50)
+    dock.draw.rectangle_button.click()
+    vp = canvas.viewport()
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(150, 100))
+    QTest.mouseMove(vp, QPoint(400, 300))
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(650, 500))
+    if not dock.aoi_geometry.shapes:
+        raise DemoError(f"the drawn rectangle made no AOI geometry: {dock.aoi_geometry.geometry_info.text()}")
+    sketch = ctx.iface.activeLayer()
+    dock.images.search_button.click()
+    _dock_idle(ctx, 30, "the image search")
+    table = dock.images.item_table
+    table.clearSelection()
+    sel = table.selectionModel()
+    for row in range(min(2, table.rowCount())):
+        sel.select(table.model().index(row, 0), sel.Select | sel.Rows)
+    result = dock.coverage.result
+    if result is None:
+        raise DemoError(f"no coverage figure: {dock.coverage.coverage_label.text()}")
+
+    def memory(name, geojsons, fill, outline):
+        layer = QgsVectorLayer("MultiPolygon?crs=EPSG:4326", name, "memory")
+        feats = []
+        for g in geojsons:
+            f = QgsFeature()
+            geom = QgsGeometry.fromWkt(shape(g).wkt)
+            geom.convertToMultiType()
+            f.setGeometry(geom)
+            feats.append(f)
+        layer.dataProvider().addFeatures(feats)
+        from qgis.core import QgsFillSymbol, QgsSingleSymbolRenderer
+
+        layer.setRenderer(QgsSingleSymbolRenderer(QgsFillSymbol.createSimple(
+            {"color": fill, "outline_color": outline, "outline_width": "0.6"})))
+        return layer
+
+    gaps = memory("not covered", [mapping(result.uncovered)], "227,26,28,150", "#e31a1c")
+    feet = memory("footprints", [i.geometry for i in table.selected_items()], "31,120,180,40", "#1f78b4")
+    settings = QgsMapSettings()
+    settings.setLayers([sketch, gaps, feet])  # top first
+    settings.setFlag(QgsMapSettings.Flag.DrawSelection, False)  # the drawn rectangle is selected
+    settings.setDestinationCrs(utm)
+    settings.setTransformContext(QgsProject.instance().transformContext())
+    extent = QgsRectangle(sketch.extent())
+    extent.scale(1.6)
+    settings.setExtent(extent)
+    settings.setOutputSize(QSize(1000, 800))
+    settings.setBackgroundColor(QColor("white"))
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    path = ctx.out / "coverage.png"
+    ctx.out.mkdir(parents=True, exist_ok=True)
+    if not job.renderedImage().save(str(path)):
+        raise DemoError(f"could not write {path}")
+    ctx.report["coverage"] = f"{result.share * 100:.1f} % of the drawn AOI by {result.image_count} images"
+    canvas.window().hide()
+    return f"{path}: {dock.coverage.coverage_label.text()}"
+
+
 def step_panel_png(ctx: Demo) -> str:
     """save a picture of the panel"""
     dock = ctx.plugin.dock
@@ -442,6 +530,7 @@ STEPS: list[Callable[[Demo], str]] = [
     step_board_png,
     step_model_png,
     step_write_gpkg,
+    step_draw_and_coverage,
     step_panel_png,
     step_stop_simulator,
     step_write_report,

@@ -19,6 +19,14 @@ import pytest
 
 QGIS_AVAILABLE = importlib.util.find_spec("qgis") is not None
 
+# CI (CI=true) replays the same Hypothesis examples every run, so a red CI is a regression, not a draw; a
+# local run keeps exploring new examples, and what it finds becomes an @example in the test.
+if os.environ.get("CI"):
+    from hypothesis import settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+    _hypothesis_settings.load_profile("ci")
+
 
 def declares_pure(path) -> bool:
     """True when the module has a top-level ``pytestmark`` that includes ``pytest.mark.pure``."""

@@ -212,3 +212,32 @@ def test_a_collection_without_polygons_is_not_a_polygon():
     with pytest.raises(GeometryRefused) as info:
         prepare_aoi([gc], feature_ids=[4])
     assert info.value.reason == "not_polygon" and info.value.feature_ids == [4]
+
+
+INVALID = {
+    "bow-tie": Polygon([(0, 0), (1, 1), (1, 0), (0, 1)]),
+    "hole sticking out": Polygon(box(0, 0, 1, 1).exterior.coords, [box(0.5, 0.25, 1.5, 0.75).exterior.coords]),
+    "hole equal to the shell": Polygon(box(0, 0, 1, 1).exterior.coords, [box(0, 0, 1, 1).exterior.coords]),
+    "two shells": shapely.MultiPolygon([box(0, 0, 1, 1), box(0.5, 0, 1.5, 1)]),
+}
+
+
+@pytest.mark.parametrize("name", list(INVALID))
+def test_the_repair_without_geos_structure_method_gives_the_same_shape(monkeypatch, name):
+    """The fallback for GEOS < 3.10 / shapely < 2.1 computes what make_valid(method="structure") does."""
+    geom = INVALID[name]
+    native = A._make_valid_structure(geom)
+    monkeypatch.setattr(shapely, "geos_version", (3, 9, 0))
+    fallback = A._make_valid_structure(geom)
+    assert fallback.is_valid and native.is_valid
+    assert shapely.equals(native, fallback) or (native.is_empty and fallback.is_empty), (native.wkt, fallback.wkt)
+    if name == "hole equal to the shell":
+        assert shapely.area(fallback) == 0
+    if name == "hole sticking out":
+        assert shapely.area(fallback) == pytest.approx(0.75)
+
+
+def test_the_repair_of_a_non_polygon_is_plain_make_valid(monkeypatch):
+    monkeypatch.setattr(shapely, "geos_version", (3, 9, 0))
+    line = shapely.LineString([(0, 0), (1, 1), (0, 0)])
+    assert shapely.equals(A._make_valid_structure(line), shapely.make_valid(line))

@@ -12,6 +12,7 @@ path alone is removed from the client:
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 
 import pytest
@@ -186,3 +187,42 @@ def test_no_second_post_while_no_lookup_could_answer(sim_factory, api_key):
     assert len(posts(sim)) == 1, (
         f"{len(posts(sim))} POSTs sent while no lookup got an answer: a retried create could duplicate the AOI")
     assert "unknown-outcome" in str(err.value) and "Existing AOIs" in str(err.value)
+
+
+class SlowCommitApi:
+    """An API that is slow to create: the POST commits the AOI `commit_s` after it arrived (the client has
+    timed out by then), and the listing shows only committed AOIs. No unique names."""
+
+    def __init__(self, commit_s):
+        self.commit_s = commit_s
+        self.aois = []
+        self.posts = 0
+        self.server = Server(self.handle)
+
+    def handle(self, method, path, query, headers, raw):
+        if method == "POST" and path == "/v0/aois":
+            self.posts += 1
+            req = json.loads(raw)
+            time.sleep(self.commit_s)
+            aoi = {"aoi_id": f"aoi-{len(self.aois) + 1}", "name": req["name"], "status": "started"}
+            self.aois.append(aoi)
+            return 201, {"Content-Type": "application/json"}, json.dumps(aoi).encode()
+        if method == "GET" and path == "/v0/aois":
+            shown = [a for a in self.aois if a["name"] == query.get("aoi_name")]
+            return 200, {"Content-Type": "application/json"}, json.dumps(
+                {"aois": shown, "pagination": {"total": len(shown), "offset": 0, "limit": 100}}).encode()
+        return 404, {}, b"{}"
+
+
+def test_timed_out_create_still_in_flight_is_found_not_posted_again(api_key):
+    # The first POST times out at 0.3 s and the server commits it at 0.45 s: a lookup straight after the
+    # timeout would see nothing and a second POST would make a duplicate.
+    api = SlowCommitApi(commit_s=0.45)
+    try:
+        with PixxelClient(api_key, base_url=api.server.url, create_attempts=3, create_lookups=1,
+                          **{**FAST, "timeout": 0.3}) as client:
+            aoi = client.create_aoi(body("slow-commit"))
+    finally:
+        api.server.close()
+    assert api.posts == 1, f"{api.posts} POSTs: the client looked for the AOI before its timed-out create landed"
+    assert [a["name"] for a in api.aois] == ["slow-commit"] and aoi.aoi_id == "aoi-1"

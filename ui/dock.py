@@ -5,7 +5,9 @@ Sections (one file each), one tab each, reached as attributes of the dock (``doc
 selection, mode, area/vertices, preview) and ``aoi_form`` (aoi_form: name, project, satellite) on the AOI
 tab, ``images`` (image_search: dates, cloud, search, results, footprints), ``flow`` (create_section: output
 choice, create + poll + assets, progress, cancel), ``aois`` (existing_aois: list, refresh, load again),
-``rasters`` (asset_rasters: open the selected assets' GeoTIFFs).
+``rasters`` (asset_rasters: open the selected assets' GeoTIFFs), ``draw`` (draw_section: rectangle/polygon map
+tools and map extent into the "Pixxel sketches" layer, on the AOI tab) and ``coverage`` (coverage_view: share of
+the AOI the chosen images cover, on the Images tab).
 
 The dock owns the TaskKeeper and ``shutdown()``; every network call runs in a core.tasks.tasks QgsTask started
 through ``call()``/``start()``. A failure never clears what the user typed.
@@ -24,7 +26,9 @@ from ..i18n import tr
 from .aoi_form import AoiFormSection
 from .asset_rasters import AssetRastersSection
 from .connection_section import ConnectionSection
+from .coverage_view import CoverageSection
 from .create_section import CreateSection
+from .draw_section import DrawSection
 from .existing_aois import ExistingAoisSection
 from .geometry_section import GeometrySection
 from .image_search import ImageSearchSection
@@ -67,6 +71,8 @@ class PixxelDockWidget(QgsDockWidget):
         self.aoi_form = AoiFormSection(self, self.aoi_geometry)
         self.images = ImageSearchSection(self, self.aoi_geometry, self.aoi_form)
         self.aoi_form.images_section = self.images
+        self.draw = DrawSection(self, self.aoi_geometry)
+        self.coverage = CoverageSection(self, self.aoi_geometry, self.images)
         self.flow = CreateSection(self, self.aoi_form)
         self.aois = ExistingAoisSection(self)
         self.rasters = AssetRastersSection(self)
@@ -85,8 +91,8 @@ class PixxelDockWidget(QgsDockWidget):
         from .diagnostics_dialog import diagnostics_button
 
         for title, sections in ((tr("Connection"), (self.connection, diagnostics_button())),
-                                (tr("AOI"), (self.aoi_geometry, self.aoi_form)),
-                                (tr("Images"), (self.images,)),
+                                (tr("AOI"), (self.draw, self.aoi_geometry, self.aoi_form)),
+                                (tr("Images"), (self.images, self.coverage)),
                                 (tr("Create"), (self.flow,)),
                                 (tr("AOIs"), (self.aois,)),
                                 (tr("Rasters"), (self.rasters,))):
@@ -195,9 +201,12 @@ class PixxelDockWidget(QgsDockWidget):
         self.tasks.cancel_all(detach=True)
         self.aoi_geometry.preview.clear()
         self.images.footprints.clear()
+        self.draw.shutdown()
+        self.coverage.clear()
 
     def _visibility_changed(self, visible: bool):
         """The canvas previews belong to the panel: hidden with it, shown again with it."""
         self.aoi_geometry.preview.set_visible(visible)
         self.images.footprints.set_visible(visible)
+        self.coverage.set_visible(visible)
 

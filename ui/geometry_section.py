@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, List, Optional
 
-from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, pyqtSignal
 from qgis.PyQt.QtWidgets import QPushButton
 
 from ..i18n import tr
@@ -17,6 +17,8 @@ NO_GEOMETRY = QT_TRANSLATE_NOOP("PixxelQgis", "No AOI geometry yet: select polyg
 
 
 class GeometrySection(Section):
+    shapesChanged = pyqtSignal()  # the AOI shapes were set or cleared
+
     def __init__(self, panel):
         super().__init__(panel, tr("AOI geometry"), "geometryGroup")
         self.shapes: List[Any] = []  # core.aoi.aoi_shape.AoiShape, EPSG:4326
@@ -77,6 +79,7 @@ class GeometrySection(Section):
     def _set_shapes(self, shapes):
         self.shapes = list(shapes)
         self.preview.show(s.geojson for s in self.shapes)
+        self.shapesChanged.emit()
 
     def search_geometry(self) -> Optional[dict]:
         """The geometry to search images for: the AOI, or the convex hull of several AOIs."""

@@ -1,6 +1,6 @@
 """The board layer: one GeoPackage polygon layer per connection, one feature per AOI, styled by status.
 
-It lives in ``<GeoPackage folder>/pixxel_aois_<host>.gpkg`` (table ``aois``) and in the project; its custom
+It lives in the connection's GeoPackage (``<GeoPackage folder>/pixxel_<host>.gpkg``, table ``aois``) and in the project; its custom
 properties say it is the board (``ROLE_PROPERTY`` = "board") and of which connection (``BOARD_URL_PROPERTY``),
 so a reopened project finds it and the poller only ever asks that connection's API about it.
 Edits go straight to the GeoPackage through the data provider: nothing waits for a save.
@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 from typing import Any, Dict, Iterable, List, Optional
-from urllib.parse import urlsplit
 
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
@@ -28,7 +27,7 @@ from ...client.polling import status_text
 from ..assets.asset_fields import make_field
 from ..assets.asset_geometry import geojson_to_wkb
 from ..assets.layer_style import _fill
-from ..assets.layers import default_gpkg_folder, safe_file_name, write_layers_to_gpkg
+from ..assets.layers import write_layers_to_gpkg
 from ..settings import BOARD_URL_PROPERTY, ROLE_PROPERTY
 
 ROLE = "board"
@@ -53,9 +52,10 @@ def board_fields() -> QgsFields:
 
 
 def board_gpkg_path(project: Optional[QgsProject], base_url: str, folder: Optional[str] = None) -> str:
-    host = urlsplit(base_url).netloc or "pixxel"
-    name = "pixxel_aois_" + safe_file_name(host.replace(":", "_"), fallback="pixxel", max_len=60)
-    return os.path.join(os.path.abspath(folder or default_gpkg_folder(project)), name + ".gpkg")
+    """The connection's GeoPackage (the one of the "Pixxel sketches" layer); the board is its table "aois"."""
+    from ..aoi.sketches import connection_gpkg_path
+
+    return os.path.abspath(connection_gpkg_path(base_url, folder, project))
 
 
 def is_board(layer: Any) -> bool:

@@ -8,7 +8,7 @@ from typing import Any, Callable, Dict, Optional
 from qgis.core import Qgis, QgsMessageLog, QgsProject, QgsSettings
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
-from ..settings import BOARD_URL_PROPERTY, KEY_BOARD_MAX_PER_MINUTE, LOG_TAG
+from ..settings import BOARD_URL_PROPERTY, KEY_BOARD_MAX_PER_MINUTE, KEY_GPKG_FOLDER, LOG_TAG
 from . import layer as board_layer
 from .poller import BoardPoller
 from .schedule import DEFAULT_MAX_PER_MINUTE, Schedule
@@ -105,7 +105,8 @@ class BoardManager(QObject):
         """The poller of the connection's board (its layer opened or made, and added to the project)."""
         poller = self.pollers.get(base_url)
         if poller is None:
-            poller = self._poller(board_layer.open_board(self.project, base_url, self.folder), base_url)
+            folder = self.folder or QgsSettings().value(KEY_GPKG_FOLDER, "", type=str) or None  # the Output folder
+            poller = self._poller(board_layer.open_board(self.project, base_url, folder), base_url)
         return poller
 
     def watch(self, base_url: str, aoi: Any) -> BoardPoller:

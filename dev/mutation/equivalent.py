@@ -118,10 +118,6 @@ EQUIVALENT = {
         "the union of one valid polygon is that polygon (its parts are taken right after).",
     f"{_A}|ReplaceComparisonOperator_Gt_GtE|merged = shapely.union_all(all_parts) if len(all_parts) > 1 else all_parts[0]|merged = shapely.union_all(all_parts) if len(all_parts) >= 1 else all_parts[0]":
         "the union of one valid polygon is that polygon (its parts are taken right after).",
-    f"{_A}|ReplaceComparisonOperator_GtE_Gt|kw = {{\"method\": \"structure\", \"keep_collapsed\": False}} if shapely.geos_version >= (3, 10, 0) else {{}}|kw = {{\"method\": \"structure\", \"keep_collapsed\": False}} if shapely.geos_version > (3, 10, 0) else {{}}":
-        "differs only on GEOS 3.10.0 exactly (Debian 12 has 3.11).",
-    f"{_A}|ReplaceFalseWithTrue|kw = {{\"method\": \"structure\", \"keep_collapsed\": False}} if shapely.geos_version >= (3, 10, 0) else {{}}|kw = {{\"method\": \"structure\", \"keep_collapsed\": True}} if shapely.geos_version >= (3, 10, 0) else {{}}":
-        "collapsed parts kept by make_valid are lines or points, which _polygon_parts drops right after.",
     f"{_A}|ReplaceComparisonOperator_GtE_Gt|big = areas >= areas.max() * 1e-6|big = areas > areas.max() * 1e-6":
         "differs only for a part whose area is exactly 1e-6 of the largest (float equality).",
     f"{_A}|ReplaceUnaryOperator_Delete_Not|if not poly.is_valid:|if  poly.is_valid:":
@@ -130,6 +126,15 @@ EQUIVALENT = {
     f"{_A}|ReplaceContinueWithBreak|continue|break":
         "set_precision drops rings that collapse, so no ring here has fewer than 4 positions: the branch is "
         "never taken.",
+    **{f"{_A}|{op}|if shapely.geos_version >= (3, 10, 0):|{after}":
+       "which of the two repairs runs: the GEOS structure method or its reimplementation for GEOS < 3.10 / "
+       "shapely < 2.1, which gives the same shapes (test_the_repair_without_geos_structure_method_gives_the_"
+       "same_shape); on GEOS 3.10.0 exactly, '>' also picks the reimplementation"
+       for op, after in (("ReplaceComparisonOperator_GtE_Lt", "if shapely.geos_version < (3, 10, 0):"),
+                         ("ReplaceComparisonOperator_GtE_Gt", "if shapely.geos_version > (3, 10, 0):"),
+                         ("AddNot", "if not shapely.geos_version >= (3, 10, 0):"))},
+    f"{_A}|ReplaceFalseWithTrue|return shapely.make_valid(geom, method=\"structure\", keep_collapsed=False)|return shapely.make_valid(geom, method=\"structure\", keep_collapsed=True)":
+        "collapsed parts kept by make_valid are lines or points, which _polygon_parts drops right after.",
 }
 
 # Survivors that are NOT equivalent but that no test here can observe (yet): reported with the reason, and

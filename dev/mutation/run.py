@@ -284,8 +284,11 @@ def report(results: Dict[str, List[Mutant]], path: Path, elapsed: float) -> bool
         skipped = TARGETS[module].get("skip_operators")
         if skipped:
             lines.append(f"\n`{module}`: operators not applied: {', '.join(skipped)} (see dev/mutation/targets.py).")
-    lines += ["", f"{sum(len(ms) for ms in results.values())} mutants; the mutants' test runs took {elapsed / 60:.0f} min "
-              "of wall time on 2 workers (the per-module coverage runs come on top).", ""]
+    total = sum(len(ms) for ms in results.values())
+    if elapsed >= 0:
+        lines += ["", f"{total} mutants; this run took {elapsed / 60:.0f} min.", ""]
+    else:
+        lines += ["", f"{total} mutants (merged from several runs; see README for the time a full run takes).", ""]
     for module, ms in results.items():
         surv = [m for m in ms if m.outcome not in ("killed", "timeout")]
         lines += [f"## Survivors in `{module}` ({len(surv)})", ""]
@@ -327,8 +330,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 "killed_by", "seconds") if k in row}))
         Path(args.results).parent.mkdir(parents=True, exist_ok=True)
         Path(args.results).write_text(json.dumps(rows, indent=1))
-        ok = report({k: merged[k] for k in TARGETS if k in merged}, Path(args.report),
-                    sum(r.get("seconds", 0.0) for r in rows) / 2)
+        ok = report({k: merged[k] for k in TARGETS if k in merged}, Path(args.report), -1.0)
         print(f"report: {args.report} ({'target met' if ok else 'target NOT met'})")
         return 0 if ok else 1
 
