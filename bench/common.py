@@ -101,7 +101,8 @@ def qgis_app():
 class SimProcess:
     """The simulator CLI in its own interpreter (so its JSON generation never competes for our GIL)."""
 
-    def __init__(self, assets: int, latency: float = 0.0, aoi_seconds: float = 0.0, seed_aois: int = 0):
+    def __init__(self, assets: int, latency: float = 0.0, aoi_seconds: float = 0.0, seed_aois: int = 0,
+                 extra: tuple = ()):
         cmd = [
             sys.executable, "-m", "pixxel_simulator", "--port", "0", "--api-key", TEST_API_KEY,
             "--assets", str(assets), "--aoi-seconds", str(aoi_seconds), "--seed-aois", str(seed_aois),
@@ -109,6 +110,7 @@ class SimProcess:
         ]
         if latency:
             cmd += ["--latency", str(latency)]
+        cmd += list(extra)
         env = dict(os.environ, PYTHONPATH=DEV + os.pathsep + os.environ.get("PYTHONPATH", ""))
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
         line = self.proc.stdout.readline()

@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from common import Row
 
-MODULES = ("layer_build", "pagination", "responsiveness", "geometry", "startup")
+MODULES = ("layer_build", "pagination", "responsiveness", "geometry", "startup", "download")
 
 NOTES = """\
 ## What each benchmark measures

@@ -476,11 +476,12 @@ class PixxelClient:
 
     # ------------------------------------------------------------------ downloads
 
-    def create_download(self, aoi_id: str, asset_ids: List[str]) -> Download:
+    def create_download(self, aoi_id: str, asset_ids: List[str], cancelled: Cancelled = None) -> Download:
         """POST /v0/aois/{aoi_id}/downloads -> a signed URL (fetch it without the API key)."""
         body = DownloadRequest.parse({"asset_ids": asset_ids}).to_payload()
         data = self._t.request("POST", f"/v0/aois/{_path_id(aoi_id, 'aoi_id')}/downloads", json_body=body,
-                               op="create a download", retry=False, ok=(200, 201), allow_redirects=False)
+                               op="create a download", retry=False, ok=(200, 201), allow_redirects=False,
+                               cancelled=cancelled)
         return _parse(Download, data, "create a download")
 
     def download_file(
@@ -489,11 +490,12 @@ class PixxelClient:
         """Save a signed URL (from create_download / get_download) to ``dest``; the key is never sent to it."""
         return self._t.download(url, dest, cancelled=cancelled, progress=progress)
 
-    def get_download(self, aoi_id: str, download_id: str) -> Download:
+    def get_download(self, aoi_id: str, download_id: str, cancelled: Cancelled = None) -> Download:
         """GET /v0/aois/{aoi_id}/downloads/{download_id}."""
         data = self._get(
             f"/v0/aois/{_path_id(aoi_id, 'aoi_id')}/downloads/{_path_id(download_id, 'download_id')}",
             "get the download status",
+            cancelled=cancelled,
         )
         return _parse(Download, data, "get the download status")
 

@@ -524,6 +524,11 @@ class Transport:
             )
         if status == 404:
             return NotFoundError(f"Could not {op}: not found (HTTP 404)", **kw)
+        if status == 407:  # from a proxy on the way, not from Pixxel
+            return PixxelConnectionError(
+                f"Could not {op}: the proxy asks for a user name and password (HTTP 407)",
+                hint="Enter the proxy's user and password in QGIS under Settings > Options > Network, then try "
+                     "again.", **kw)
         if status in (400, 422):
             field = _field_from_details(raw_details)
             return RequestValidationError(f"Could not {op}: the request was refused as invalid (HTTP {status})",

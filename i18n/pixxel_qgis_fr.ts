@@ -519,6 +519,106 @@
             <translation>Rasters</translation>
         </message>
         <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>Downloads</source>
+            <translation>Téléchargements</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>Download selected</source>
+            <translation>Télécharger</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>Download the selected assets of the active asset layer</source>
+            <translation>Télécharger les produits sélectionnés de la couche de produits active</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>Download all</source>
+            <translation>Tout télécharger</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>Download every asset of the active asset layer's AOI</source>
+            <translation>Télécharger tous les produits de la zone de la couche de produits active</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>Select assets on the map, then download them.</source>
+            <translation>Sélectionnez des produits sur la carte, puis téléchargez-les.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>Band composite of the active raster layer</source>
+            <translation>Composition colorée de la couche raster active</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>Apply</source>
+            <translation>Appliquer</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/spectral_profile.py" />
+            <source>Spectral profile</source>
+            <translation>Profil spectral</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>Click pixels of the active raster to plot their spectra</source>
+            <translation>Cliquez sur des pixels du raster actif pour tracer leurs spectres</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>{n} of {total} assets of this AOI are already downloaded in {folder}.</source>
+            <translation>{n} des {total} produits de cette zone sont déjà téléchargés dans {folder}.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>No asset is selected in “{layer}”. Select assets with the Select Features tool, or press “Download all”.</source>
+            <translation>Aucun produit n’est sélectionné dans « {layer} ». Sélectionnez des produits avec l’outil de sélection d’entités, ou cliquez sur « Tout télécharger ».</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>Nothing to download: the assets are not ready (status is not success).</source>
+            <translation>Rien à télécharger : les produits ne sont pas prêts (leur statut n’est pas success).</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source> {n} raster layer(s) added to the AOI's group.</source>
+            <translation> {n} couche(s) raster ajoutée(s) au groupe de la zone.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source> {n} asset(s) not ready were skipped.</source>
+            <translation> {n} produit(s) pas encore prêt(s) ignoré(s).</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>Downloading {n} asset(s) to {folder}…</source>
+            <translation>Téléchargement de {n} produit(s) dans {folder}…</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source> ({n} already there)</source>
+            <translation> ({n} déjà présent(s))</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>Cancelling… what was fetched is kept as .part files and resumed next time.</source>
+            <translation>Annulation… ce qui a été reçu est gardé en fichiers .part et repris la prochaine fois.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>Make a multiband raster the active layer, then choose a composite.</source>
+            <translation>Rendez active une couche raster multibande, puis choisissez une composition.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>The raster “{layer}” has no bands for this composite.</source>
+            <translation>Le raster « {layer} » n’a pas les bandes de cette composition.</translation>
+        </message>
+        <message>
             <location filename="../../../work/wt/issue-19b/ui/draw_section.py" />
             <source>Draw the AOI</source>
             <translation>Dessiner l’AOI</translation>
@@ -659,7 +759,7 @@
             <translation>Créer la zone à partir des polygones sélectionnés de la couche active</translation>
         </message>
         <message>
-            <location filename="../../../work/wt/issue-19b/ui/geometry_section.py" />
+            <location filename="../../../work/wt/issue-19b/ui/spectral_profile.py" />
             <source>Clear</source>
             <translation>Effacer</translation>
         </message>
@@ -838,6 +938,66 @@
             <location filename="../../../work/wt/issue-19b/ui/output_options.py" />
             <source>Folder</source>
             <translation>Dossier</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/spectral_profile.py" />
+            <source>Click pixels of a raster</source>
+            <translation>Cliquez sur des pixels d’un raster</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/spectral_profile.py" />
+            <source>Pixxel spectral profile</source>
+            <translation>Profil spectral Pixxel</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/spectral_profile.py" />
+            <source>Activate “Spectral profile” in the Pixxel panel, then click pixels of a raster.</source>
+            <translation>Activez « Profil spectral » dans le panneau Pixxel, puis cliquez sur des pixels d’un raster.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/spectral_profile.py" />
+            <source>Export CSV…</source>
+            <translation>Exporter en CSV…</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/spectral_profile.py" />
+            <source>{n} pixel(s) shown. Click more pixels to compare.</source>
+            <translation>{n} pixel(s) affiché(s). Cliquez sur d’autres pixels pour comparer.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/spectral_profile.py" />
+            <source>Click pixels of a raster to plot their spectra.</source>
+            <translation>Cliquez sur des pixels d’un raster pour tracer leurs spectres.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/spectral_profile.py" />
+            <source>No spectral profile to export: click pixels first.</source>
+            <translation>Aucun profil spectral à exporter : cliquez d’abord sur des pixels.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/spectral_profile.py" />
+            <source>Export spectral profiles</source>
+            <translation>Exporter les profils spectraux</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/spectral_profile.py" />
+            <source>Could not write {path}: {error}. Choose another file.</source>
+            <translation>Impossible d’écrire {path} : {error}. Choisissez un autre fichier.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/spectral_profile.py" />
+            <source>Exported {n} profile(s) to {path}.</source>
+            <translation>{n} profil(s) exporté(s) dans {path}.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/spectral_profile.py" />
+            <source>Make a raster layer the active layer, then click a pixel.</source>
+            <translation>Rendez active une couche raster, puis cliquez sur un pixel.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/spectral_profile.py" />
+            <source>“{layer}” is read over the network: download it first (Rasters tab, Downloads) to plot its spectra.</source>
+            <translation>« {layer} » est lu par le réseau : téléchargez-le d’abord (onglet Rasters, Téléchargements) pour tracer ses spectres.</translation>
         </message>
         <message>
             <location filename="../../../work/wt/issue-19b/processing_provider/common.py" />
@@ -1100,6 +1260,76 @@
             <translation>La zone a échoué chez Pixxel ({ids}) ; aucun produit n’a été généré. Vérifiez les images et le satellite choisis, ou contactez le support Pixxel.</translation>
         </message>
         <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/wait_for_aoi_algorithm.py" />
+            <source>The id of the AOI, e.g. the AOI_ID output of 'Create AOI from features'.</source>
+            <translation>L’identifiant de la zone, par exemple la sortie AOI_ID de « Créer une zone à partir d’entités ».</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/download_assets_algorithm.py" />
+            <source>Asset ids (comma-separated; empty: all)</source>
+            <translation>Identifiants des produits (séparés par des virgules ; vide : tous)</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/download_assets_algorithm.py" />
+            <source>The ids of the assets to download (the 'id' field of the asset layer), separated by commas. Empty: every asset of the AOI whose status is success.</source>
+            <translation>Les identifiants des produits à télécharger (le champ « id » de la couche de produits), séparés par des virgules. Vide : tous les produits de la zone dont le statut est success.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/download_assets_algorithm.py" />
+            <source>Download folder</source>
+            <translation>Dossier de téléchargement</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/download_assets_algorithm.py" />
+            <source>Where the files go. Assets already in this folder are not downloaded again; an interrupted download resumes from its .part file.</source>
+            <translation>Où vont les fichiers. Les produits déjà présents dans ce dossier ne sont pas téléchargés de nouveau ; un téléchargement interrompu reprend à partir de son fichier .part.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/download_assets_algorithm.py" />
+            <source>Raster layers</source>
+            <translation>Couches raster</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/download_assets_algorithm.py" />
+            <source>Number of assets on disk</source>
+            <translation>Nombre de produits sur le disque</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/wait_for_aoi_algorithm.py" />
+            <source>Enter the AOI id (e.g. the AOI_ID output of 'Create AOI from features').</source>
+            <translation>Saisissez l’identifiant de la zone (par ex. la sortie AOI_ID de « Créer une zone à partir d’entités »).</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/download_assets_algorithm.py" />
+            <source>Cannot create the folder {folder} ({error}); choose a writable folder.</source>
+            <translation>Impossible de créer le dossier {folder} ({error}) ; choisissez un dossier accessible en écriture.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/download_assets_algorithm.py" />
+            <source>The AOI has no asset {ids}. Check the asset ids (the 'id' field of the asset layer).</source>
+            <translation>La zone n’a pas de produit {ids}. Vérifiez les identifiants (le champ « id » de la couche de produits).</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/download_assets_algorithm.py" />
+            <source>The AOI has no asset ready to download (status success).</source>
+            <translation>La zone n’a aucun produit prêt à télécharger (statut success).</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/download_assets_algorithm.py" />
+            <source>Downloading {n} asset(s) to {folder}</source>
+            <translation>Téléchargement de {n} produit(s) dans {folder}</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/download_assets_algorithm.py" />
+            <source>Cancelled: partial files are kept as .part and resumed next time.</source>
+            <translation>Annulé : les fichiers partiels sont gardés en .part et repris la prochaine fois.</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/download_assets_algorithm.py" />
+            <source>No asset could be downloaded: {error}</source>
+            <translation>Aucun produit n’a pu être téléchargé : {error}</translation>
+        </message>
+        <message>
             <location filename="../../../work/wt/issue-19b/processing_provider/list_aois_algorithm.py" />
             <source>One feature per AOI (MultiPolygon, EPSG:4326), styled by status.</source>
             <translation>Une entité par AOI (MultiPolygon, EPSG:4326), symbolisée par statut.</translation>
@@ -1138,11 +1368,6 @@
             <location filename="../../../work/wt/issue-19b/processing_provider/wait_for_aoi_algorithm.py" />
             <source>AOI status</source>
             <translation>État de la zone</translation>
-        </message>
-        <message>
-            <location filename="../../../work/wt/issue-19b/processing_provider/wait_for_aoi_algorithm.py" />
-            <source>Enter the AOI id (e.g. the AOI_ID output of 'Create AOI from features').</source>
-            <translation>Saisissez l’identifiant de la zone (par ex. la sortie AOI_ID de « Créer une zone à partir d’entités »).</translation>
         </message>
         <message>
             <location filename="../../../work/wt/issue-19b/processing_provider/load_assets_algorithm.py" />
@@ -1261,11 +1486,6 @@
         </message>
         <message>
             <location filename="../../../work/wt/issue-19b/processing_provider/wait_for_aoi_algorithm.py" />
-            <source>The id of the AOI, e.g. the AOI_ID output of 'Create AOI from features'.</source>
-            <translation>L’identifiant de l’AOI, par exemple la sortie AOI_ID de « Créer une AOI à partir d’entités ».</translation>
-        </message>
-        <message>
-            <location filename="../../../work/wt/issue-19b/processing_provider/wait_for_aoi_algorithm.py" />
             <source>Time limit (minutes, 0: none)</source>
             <translation>Délai maximal (minutes, 0 : aucun)</translation>
         </message>
@@ -1288,6 +1508,31 @@
             <location filename="../../../work/wt/issue-19b/ui/asset_rasters.py" />
             <source>Make a Pixxel asset layer the active layer and select the asset(s) to open (Select Features tool), then press “Open as raster”.</source>
             <translation>Rendez active une couche de produits Pixxel et sélectionnez les produits à ouvrir (outil Sélectionner des entités), puis cliquez sur « Ouvrir en raster ».</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>True colour (red, green, blue)</source>
+            <translation>Couleurs naturelles (rouge, vert, bleu)</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>False colour (NIR, red, green)</source>
+            <translation>Fausses couleurs (PIR, rouge, vert)</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>Red edge (740, 705, 665 nm)</source>
+            <translation>Red edge (740, 705, 665 nm)</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>SWIR (2190, 1610, 865 nm)</source>
+            <translation>SWIR (2190, 1610, 865 nm)</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/ui/downloads_section.py" />
+            <source>Make a Pixxel asset layer the active layer (load an AOI's assets first).</source>
+            <translation>Rendez active une couche de produits Pixxel (chargez d’abord les produits d’une zone).</translation>
         </message>
         <message>
             <location filename="../../../work/wt/issue-19b/ui/draw_section.py" />
@@ -1378,6 +1623,16 @@
             <location filename="../../../work/wt/issue-19b/processing_provider/create_aoi_algorithm.py" />
             <source>&lt;p&gt;Turns polygons into a Pixxel area of interest (AOI), creates it with the chosen project, satellite and catalogue items, and waits until Pixxel has finished processing it (progress is shown; Cancel stops waiting, the AOI keeps processing on the server).&lt;/p&gt;&lt;p&gt;The polygons are reprojected to WGS 84, repaired, merged (or their convex hull is taken, or one AOI is made per feature) and checked exactly as in the Pixxel panel. Tick &lt;i&gt;Selected features only&lt;/i&gt; next to the input layer to use the selection.&lt;/p&gt;&lt;p&gt;Outputs: the AOI id (&lt;b&gt;AOI_ID&lt;/b&gt;; with 'One AOI per feature' all ids are in &lt;b&gt;AOI_IDS&lt;/b&gt;), the final status and a layer with the AOI boundary. Feed AOI_ID to &lt;i&gt;Load AOI assets&lt;/i&gt; in a model.&lt;/p&gt;</source>
             <translation>&lt;p&gt;Transforme des polygones en zone d’intérêt (AOI) Pixxel, la crée avec le projet, le satellite et les images du catalogue choisis, et attend que Pixxel ait fini de la traiter (la progression est affichée ; Annuler arrête l’attente, le traitement de la zone continue sur le serveur).&lt;/p&gt;&lt;p&gt;Les polygones sont reprojetés en WGS 84, réparés, fusionnés (ou leur enveloppe convexe est prise, ou une zone est créée par entité) et vérifiés exactement comme dans le panneau Pixxel. Cochez &lt;i&gt;Entités sélectionnées uniquement&lt;/i&gt; à côté de la couche en entrée pour utiliser la sélection.&lt;/p&gt;&lt;p&gt;Sorties : l’identifiant de la zone (&lt;b&gt;AOI_ID&lt;/b&gt; ; avec « Une zone par entité », tous les identifiants sont dans &lt;b&gt;AOI_IDS&lt;/b&gt;), l’état final et une couche avec le contour de la zone. Passez AOI_ID à &lt;i&gt;Charger les produits d’une zone&lt;/i&gt; dans un modèle.&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/download_assets_algorithm.py" />
+            <source>Download AOI assets</source>
+            <translation>Télécharger les produits d’une zone</translation>
+        </message>
+        <message>
+            <location filename="../../../work/wt/issue-19b/processing_provider/download_assets_algorithm.py" />
+            <source>&lt;p&gt;Downloads assets of a Pixxel AOI into a folder: all assets whose status is success, or only the asset ids given. Each download is requested from the Pixxel API, followed until it is ready and fetched from its signed link (resumed after a dropped connection, renewed if the link expired, size checked; archives are unpacked). Assets already in the folder are not downloaded again.&lt;/p&gt;&lt;p&gt;Outputs the folder and the downloaded rasters, opened in true colour.&lt;/p&gt;</source>
+            <translation>&lt;p&gt;Télécharge les produits d’une zone Pixxel dans un dossier : tous les produits dont le statut est success, ou seulement les identifiants donnés. Chaque téléchargement est demandé à l’API Pixxel, suivi jusqu’à ce qu’il soit prêt et récupéré par son lien signé (repris après une coupure, renouvelé si le lien a expiré, taille vérifiée ; les archives sont décompressées). Les produits déjà présents dans le dossier ne sont pas téléchargés de nouveau.&lt;/p&gt;&lt;p&gt;Renvoie le dossier et les rasters téléchargés, ouverts en couleurs naturelles.&lt;/p&gt;</translation>
         </message>
         <message>
             <location filename="../../../work/wt/issue-19b/processing_provider/list_aois_algorithm.py" />

@@ -44,6 +44,7 @@ class Demo:
     report: dict = field(default_factory=dict)  # written to plugin-loaded.txt
     sim: Any = None  # the Pixxel API simulator (in-process)
     fields_layer: Any = None  # the polygons the AOI is made from
+    raster: Any = None  # the downloaded cube shown in true colour
     panel_progress: list = field(default_factory=list)
 
 
@@ -179,7 +180,7 @@ def step_start_simulator(ctx: Demo) -> str:
     from pixxel_simulator import SimConfig, Simulator
 
     ctx.sim = Simulator(SimConfig(seed=7, api_keys=(DEMO_KEY,), asset_count=240, aoi_duration_s=3.0,
-                                  seed_aois=2), host="127.0.0.1", port=0)
+                                  seed_aois=2, raster_size=256, download_seconds=0.5), host="127.0.0.1", port=0)
     ctx.sim.start()
     ctx.report["simulator"] = ctx.sim.url
     return ctx.sim.url
@@ -412,6 +413,71 @@ def step_draw_and_coverage(ctx: Demo) -> str:
     canvas.window().hide()
     return f"{path}: {dock.coverage.coverage_label.text()}"
 
+def step_download_rasters(ctx: Demo) -> str:
+    """download two assets, open them in true colour, render raster.png"""
+    from qgis.core import QgsMapRendererParallelJob, QgsMapSettings, QgsRasterLayer
+    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtGui import QColor
+
+    dock = ctx.plugin.dock
+    assets = dock.last_result["asset_layer"]
+    mosaics = [f.id() for f in assets.getFeatures() if f["asset_type"] == "mosaic" and f["status"] == "success"]
+    assets.selectByIds(mosaics[:2])
+    ctx.iface.setActiveLayer(assets)
+    section = dock.downloads
+    section.download_selected_button.click()
+    _dock_idle(ctx, 120, "the downloads")
+    group = dock.last_result["group"]
+    rasters = [n.layer() for n in group.findLayers() if isinstance(n.layer(), QgsRasterLayer)]
+    if len(rasters) < 2:
+        raise DemoError(f"the downloads did not add two rasters: {section.download_status.text()} {_problems(ctx)}")
+    ctx.raster = rasters[0]
+    r = ctx.raster.renderer()
+    settings = QgsMapSettings()
+    settings.setLayers([ctx.raster])
+    settings.setDestinationCrs(ctx.raster.crs())
+    settings.setExtent(ctx.raster.extent())
+    settings.setOutputSize(QSize(800, 800))
+    settings.setBackgroundColor(QColor("white"))
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    path = ctx.out / "raster.png"
+    if not job.renderedImage().save(str(path)):
+        raise DemoError(f"could not write {path}")
+    names = [ctx.raster.bandName(b) for b in (r.redBand(), r.greenBand(), r.blueBand())]
+    ctx.report["rasters"] = ", ".join(lyr.source() for lyr in rasters)
+    return f"{section.download_status.text()} {path}: true colour from {names}"
+
+
+def step_spectral_profile(ctx: Demo) -> str:
+    """click three pixels with the spectral profile tool, save spectrum.png and a CSV"""
+    from pixxel_qgis.core.imagery.spectral import matplotlib_available, plot_png
+    from qgis.core import QgsPointXY
+    from qgis.PyQt.QtCore import Qt
+
+    section = ctx.plugin.dock.downloads
+    ctx.iface.setActiveLayer(ctx.raster)
+    section.spectral_button.setChecked(True)
+    tool = section.spectral_tool
+    if tool is None:
+        raise DemoError("the spectral profile tool did not start (no map canvas?)")
+    e = ctx.raster.extent()
+    for fx, fy in ((0.25, 0.3), (0.5, 0.5), (0.8, 0.7)):
+        pt = QgsPointXY(e.xMinimum() + fx * e.width(), e.yMinimum() + fy * e.height())
+        tool.canvasClicked.emit(pt, Qt.MouseButton.LeftButton)
+    profiles = section.spectral_dock.profiles
+    if len(profiles) != 3:
+        raise DemoError(f"expected 3 spectral profiles, got {len(profiles)}: {_problems(ctx)}")
+    path = ctx.out / "spectrum.png"
+    if matplotlib_available():
+        plot_png(profiles, str(path), "Spectral profiles of three pixels")
+    elif not section.spectral_dock.grab_png(str(path)):
+        raise DemoError(f"could not write {path}")
+    csv_path = section.spectral_dock.export_csv(str(ctx.out / "spectrum.csv"))
+    section.spectral_button.setChecked(False)
+    return f"{path}, {csv_path}: {len(profiles)} pixels x {len(profiles[0].values)} bands"
+
 
 def step_panel_png(ctx: Demo) -> str:
     """save a picture of the panel"""
@@ -531,6 +597,8 @@ STEPS: list[Callable[[Demo], str]] = [
     step_model_png,
     step_write_gpkg,
     step_draw_and_coverage,
+    step_download_rasters,
+    step_spectral_profile,
     step_panel_png,
     step_stop_simulator,
     step_write_report,

@@ -29,6 +29,7 @@ def canvas(qgis_canvas):
     shown, so the canvas is laid out and mouse positions map to real coordinates)."""
     window = qgis_canvas.window()
     was_visible = window.isVisible()
+    crs_before, extent_before = qgis_canvas.mapSettings().destinationCrs(), qgis_canvas.extent()
     window.show()
     qgis_canvas.resize(600, 400)
     qgis_canvas.setDestinationCrs(UTM)
@@ -39,6 +40,8 @@ def canvas(qgis_canvas):
     QTest.qWait(50)
     assert qgis_canvas.mapSettings().outputSize().width() > 500
     yield qgis_canvas
+    qgis_canvas.setDestinationCrs(crs_before)  # later tests click in the canvas's CRS too
+    qgis_canvas.setExtent(extent_before)
     if not was_visible:
         window.hide()
 

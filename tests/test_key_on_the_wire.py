@@ -51,8 +51,9 @@ def test_every_endpoint_sends_the_key_only_as_authorization_to_the_api(sim_facto
         sim.set_faults(Faults(error_burst=1, error_status=503, path_filter=r"^/v0/aoi/"))
         c.wait_for_aoi(aoi.aoi_id, poll_s=0.01, max_wait_s=5)
         sim.set_faults(Faults())
-        assert len(c.all_assets_raw(aoi.aoi_id, page_size=10)) == 30
-        dl = c.create_download(aoi.aoi_id, ["x"])
+        assets = c.all_assets_raw(aoi.aoi_id, page_size=10)
+        assert len(assets) == 30
+        dl = c.create_download(aoi.aoi_id, [assets[0]["id"]])  # the simulator checks the ids are the AOI's
         c.get_download(aoi.aoi_id, dl.download_id)
         # the simulator's signed URL names a storage host that does not exist: fetch the same path from ours
         signed = storage.url + "/" + dl.signed_url.split("://", 1)[1].split("/", 1)[1]

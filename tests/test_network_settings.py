@@ -166,9 +166,9 @@ def test_proxy_with_authentication(qgis_proxy, proxy_factory, sim_factory):
     proxy = proxy_factory(basic_auth=f"{PROXY_USER}:{PROXY_PASSWORD}", live_port=sim.port)
     # without the credentials QGIS would send, the proxy refuses (HTTP 407)
     qgis_proxy("HttpProxy", port=proxy.port)
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(PixxelConnectionError) as refused:
         connection.make_client(connection.Connection(proxy.dead_url, KEY), **FAST).list_projects()
-    assert "407" in str(refused.value)
+    assert "407" in str(refused.value) and "Settings > Options > Network" in str(refused.value)
     assert sim.request_log == []
 
     qgis_proxy("HttpProxy", port=proxy.port, user=PROXY_USER, password=PROXY_PASSWORD)

@@ -159,3 +159,15 @@ def test_load_assets_with_the_connection_saved_by_the_panel(profile, sim_factory
                            f"--OUTPUT={tmp_path / 'assets.gpkg'}", secret=api_key,
                            QGIS_AUTH_PASSWORD_FILE=str(password_file))["results"]
     assert results["COUNT"] == 7
+
+
+def test_download_assets_with_qgis_process(profile, sim_factory, api_key, tmp_path):
+    sim = sim_factory(seed_aois=1, asset_count=6, raster_size=64)
+    aoi_id = sim.aois()[0]["aoi_id"]
+    folder = tmp_path / "downloads"
+    out = qgis_process(profile, api_key, "pixxel:downloadassets", f"--AOI_ID={aoi_id}", f"--FOLDER={folder}",
+                       f"--BASE_URL={sim.url}")
+    results = out["results"]
+    assert results["COUNT"] == 6 and len(results["OUTPUT_LAYERS"]) == 6
+    assert all(Path(p).parent == folder and Path(p).is_file() for p in results["OUTPUT_LAYERS"])
+    assert all(api_key not in str(e["headers"]) + e["url"] for e in sim.storage.request_log)

@@ -461,7 +461,9 @@ def test_downloads(sim_factory):
     r = post(sim, f"/v0/aois/{aoi['aoi_id']}/downloads", {"asset_ids": ids})
     assert r.status_code == 201 and r.json()["status"] == "SUCCESS"
     d = r.json()
-    assert get(sim, f"/v0/aois/{aoi['aoi_id']}/downloads/{d['download_id']}").json() == d
+    again = get(sim, f"/v0/aois/{aoi['aoi_id']}/downloads/{d['download_id']}").json()
+    assert again["download_id"] == d["download_id"] and again["status"] == "SUCCESS"
+    assert again["signed_url"].startswith(sim.storage.url + "/d/" + d["download_id"] + "/")
     assert_error(post(sim, f"/v0/aois/{aoi['aoi_id']}/downloads", {}), 400, "asset_ids")
 
 

@@ -5,9 +5,10 @@ Sections (one file each), one tab each, reached as attributes of the dock (``doc
 selection, mode, area/vertices, preview) and ``aoi_form`` (aoi_form: name, project, satellite) on the AOI
 tab, ``images`` (image_search: dates, cloud, search, results, footprints), ``flow`` (create_section: output
 choice, create + poll + assets, progress, cancel), ``aois`` (existing_aois: list, refresh, load again),
-``rasters`` (asset_rasters: open the selected assets' GeoTIFFs), ``draw`` (draw_section: rectangle/polygon map
-tools and map extent into the "Pixxel sketches" layer, on the AOI tab) and ``coverage`` (coverage_view: share of
-the AOI the chosen images cover, on the Images tab).
+``rasters`` (asset_rasters: open the selected assets' GeoTIFFs) and ``downloads`` (downloads_section:
+download assets, composites, spectral profile) on the Rasters tab, ``draw`` (draw_section: rectangle/polygon
+map tools and map extent into the "Pixxel sketches" layer, on the AOI tab) and ``coverage`` (coverage_view:
+share of the AOI the chosen images cover, on the Images tab).
 
 The dock owns the TaskKeeper and ``shutdown()``; every network call runs in a core.tasks.tasks QgsTask started
 through ``call()``/``start()``. A failure never clears what the user typed.
@@ -28,6 +29,7 @@ from .asset_rasters import AssetRastersSection
 from .connection_section import ConnectionSection
 from .coverage_view import CoverageSection
 from .create_section import CreateSection
+from .downloads_section import DownloadsSection
 from .draw_section import DrawSection
 from .existing_aois import ExistingAoisSection
 from .geometry_section import GeometrySection
@@ -76,6 +78,7 @@ class PixxelDockWidget(QgsDockWidget):
         self.flow = CreateSection(self, self.aoi_form)
         self.aois = ExistingAoisSection(self)
         self.rasters = AssetRastersSection(self)
+        self.downloads = DownloadsSection(self)
 
         self.connection.saved.connect(self.slot(self._connection_saved))
         # the boundary layer replaces the preview of the AOI geometry
@@ -95,7 +98,7 @@ class PixxelDockWidget(QgsDockWidget):
                                 (tr("Images"), (self.images, self.coverage)),
                                 (tr("Create"), (self.flow,)),
                                 (tr("AOIs"), (self.aois,)),
-                                (tr("Rasters"), (self.rasters,))):
+                                (tr("Rasters"), (self.rasters, self.downloads))):
             self.tabs.addTab(_scrolling_page(*sections), title)
         self.setWidget(self.tabs)
 
@@ -199,6 +202,7 @@ class PixxelDockWidget(QgsDockWidget):
         """Cancel this panel's tasks and drop its canvas items; called by the plugin's unload()."""
         self._closed = True
         self.tasks.cancel_all(detach=True)
+        self.downloads.shutdown()
         self.aoi_geometry.preview.clear()
         self.images.footprints.clear()
         self.draw.shutdown()

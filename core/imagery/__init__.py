@@ -1,1 +1,1 @@
-"""Imagery: asset rasters opened as QGIS layers."""
+"""Imagery: asset rasters as QGIS layers, downloads of AOI assets, hyperspectral display, spectral profiles."""

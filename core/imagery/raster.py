@@ -136,6 +136,12 @@ class OpenRasterTask(QgsTask):
         except RasterOpenError as exc:
             self.error = str(exc)
             return False
+        from .render import apply_preset, describe_raster, remember_bands
+
+        bands = describe_raster(layer.source())  # band wavelengths from the file's metadata (network: here)
+        if len(bands.names) == layer.bandCount():
+            remember_bands(layer, bands)
+            apply_preset(layer, "true_colour", None, bands)  # true colour by default, as for downloads
         from qgis.PyQt.QtCore import QCoreApplication
 
         app = QCoreApplication.instance()

@@ -40,7 +40,7 @@ MAX_AGE_S = 7 * 24 * 3600
 CHROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # What the chroot needs besides what `make test` installs itself (the Makefile's APT_PKGS): QGIS and the
 # plugin's packages from Debian (cached with the chroot), and the tools the suite and the Makefile call.
-BASE_PKGS = ["make", "git", "ca-certificates", "python3-venv", "xvfb", "xauth",
+BASE_PKGS = ["make", "git", "ca-certificates", "python3-venv", "python3-pip", "xvfb", "xauth",
              "python3-qgis", "qgis-providers", "qgis", "python3-pydantic", "python3-shapely"]
 PY39_PKGS = ["make", "git", "ca-certificates", "python3-venv"]
 APT_OPTS = ["-o", "Acquire::Check-Valid-Until=false", "-o", "Acquire::Retries=3"]
@@ -181,10 +181,12 @@ class Runner:
         apt_conf = root / "etc/apt/apt.conf.d/99pixxel-matrix"
         apt_conf.write_text('Acquire::Check-Valid-Until "false";\nAPT::Install-Recommends "false";\n')
 
-    def fresh(self, root: Path) -> bool:
+    def fresh(self, root: Path, pkgs: list) -> bool:
+        """Built less than a week ago, with the same package list."""
         stamp = root / ".pixxel-matrix-ready"
         return (not self.args.rebuild and stamp.exists()
-                and time.time() - stamp.stat().st_mtime < MAX_AGE_S)
+                and time.time() - stamp.stat().st_mtime < MAX_AGE_S
+                and stamp.read_text().split("\n", 1)[-1].split() == list(pkgs))
 
     def remove_tree(self, path: Path) -> None:
         if path.exists():
@@ -193,7 +195,7 @@ class Runner:
 
     def build(self, row: Row, logfile: Path) -> Path:
         root = self.cache / row.key
-        if self.fresh(root):
+        if self.fresh(root, row.pkgs):
             self.log(row.key, f"chroot cached ({root})")
             return root
         partial = self.cache / f"{row.key}.partial"
@@ -217,7 +219,7 @@ class Runner:
         finally:
             self.umount(partial)
         self.log(row.key, f"packages installed in {time.monotonic() - t1:.0f} s")
-        (partial / ".pixxel-matrix-ready").write_text(time.strftime("%Y-%m-%d %H:%M:%S\n"))
+        (partial / ".pixxel-matrix-ready").write_text(time.strftime("%Y-%m-%d %H:%M:%S\n") + " ".join(row.pkgs))
         partial.rename(root)
         return root
 

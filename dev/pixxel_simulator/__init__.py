@@ -12,9 +12,10 @@ from .faults import Faults
 from .recording import RecordedRequest, RequestRecorder, key_appearances, key_forms
 from .server import Simulator
 from .state import ApiError, SimConfig, State
+from .storage import StorageFaults, StorageServer
 
 __all__ = [
     "Simulator", "SimConfig", "Faults", "TEST_API_KEY", "SATELLITES", "PROJECTS", "State", "ApiError",
     "TD1_ID", "TD2_ID", "FIRST_PROJECT_ID", "BENGALURU_AOI", "RecordedRequest", "RequestRecorder",
-    "key_appearances", "key_forms",
+    "key_appearances", "key_forms", "StorageFaults", "StorageServer",
 ]

@@ -30,6 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--seed-aois", type=int, default=2, help="finished demo AOIs present at start (default 2)")
     g.add_argument("--start-time", default=None, metavar="ISO",
                    help="timestamps start here instead of the wall clock (reproducible runs)")  # fmt: skip
+    g.add_argument("--raster-size", type=int, default=96, metavar="PX",
+                   help="pixels per side of the GeoTIFF cubes served by the storage host (64-512, default 96)")
+    g.add_argument("--download-seconds", type=float, default=0.0, metavar="S",
+                   help="a download request is in_progress this long before its signed URL is given")
+    g.add_argument("--url-ttl", type=float, default=900.0, metavar="S", help="signed URLs expire after S seconds")
     g.add_argument("--no-unique-names", dest="unique_names", action="store_false",
                    help="accept a second AOI with an existing name (default: answer 409)")  # fmt: skip
     g.add_argument("--verbose", action="store_true", help="log every request to stderr")
@@ -83,6 +88,9 @@ def config_from_args(args: argparse.Namespace) -> SimConfig:
         validation_status=args.validation_status,
         seed_aois=args.seed_aois,
         start_time=args.start_time,
+        raster_size=args.raster_size,
+        download_seconds=args.download_seconds,
+        url_ttl_s=args.url_ttl,
         unique_names=args.unique_names,
         faults=faults,
     )
@@ -102,6 +110,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
     print(f"Pixxel simulator listening on {sim.url}", flush=True)
+    print(f"Storage host (signed download links) on {sim.storage.url}", flush=True)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     try:

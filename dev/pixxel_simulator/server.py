@@ -18,6 +18,7 @@ from .catalog import SATELLITES
 from .faults import Decision, FaultInjector, Faults
 from .recording import RequestRecorder
 from .state import ApiError, SimConfig, State
+from .storage import StorageServer
 
 MAX_BODY = 8 * 1024 * 1024
 JSON = "application/json"
@@ -407,6 +408,10 @@ class Simulator:
         self._stop_event = threading.Event()
         self._server: Optional[_Server] = None
         self._thread: Optional[threading.Thread] = None
+        # the storage host of signed download URLs: a second loopback server (see storage.py)
+        self.storage = StorageServer(host=host, seed=self.config.seed, raster_size=self.config.raster_size,
+                                     ttl_s=self.config.url_ttl_s)
+        self.state.storage = self.storage
 
     # ------------------------------------------------------------------------------------ lifecycle
 
@@ -414,6 +419,7 @@ class Simulator:
         if self._server is not None:
             return self
         self._stop_event.clear()
+        self.storage.start()
         self._server = _Server((self.host, self.port), self)
         if self.ssl_context is not None:  # the handshake happens in the request's thread, on first read
             self._server.socket = self.ssl_context.wrap_socket(
@@ -437,6 +443,7 @@ class Simulator:
         server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        self.storage.stop()
 
     def __enter__(self) -> Simulator:
         return self.start()

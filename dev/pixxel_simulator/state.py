@@ -53,6 +53,9 @@ class SimConfig:
     max_page_size: int = 1000  # larger limits are clamped (the pagination object says so)
     user_id: str = "user-sim-000001"
     start_time: Optional[str] = None  # ISO time: timestamps = start_time + elapsed (fully reproducible runs)
+    raster_size: int = 96  # pixels per side of the GeoTIFF cubes the storage server makes (64-512)
+    download_seconds: float = 0.0  # a download request is "in_progress" this long before its URL is given
+    url_ttl_s: float = 900.0  # signed storage URLs expire after this many seconds
     # AOI names unique (a second create of a name answers 409)? Pixxel does not document that it enforces
     # this, so the client must not rely on it: tests run the duplicate-safety checks both ways.
     unique_names: bool = True
@@ -187,6 +190,8 @@ class State:
         self._seq = 0
         self.create_count = 0
         self._downloads: Dict[str, Dict[str, Any]] = {}
+        self._asset_index: Dict[str, Dict[str, int]] = {}  # aoi_id -> {asset id: index} (built on demand)
+        self.storage: Any = None  # a storage.StorageServer when the Simulator runs one (signed URLs point there)
         self._asset_json: Dict[Tuple[int, str, int], List[bytes]] = {}  # (seed, aoi_id, chunk) -> JSON
         self._asset_json_bytes = 0
         self._asset_lock = threading.Lock()  # one chunk generated at a time (the GIL serialises it anyway)
@@ -454,21 +459,49 @@ class State:
 
     # ------------------------------------------------------------------------------------- downloads
 
+    def _assets_by_id(self, rec: AoiRecord, ids: List[str]) -> List[Dict[str, Any]]:
+        n = self.available_assets(rec)
+        with self.lock:
+            index = self._asset_index.get(rec.aoi_id)
+        if index is None or len(index) != n:
+            index = {catalog.generate_asset(self.config.seed, rec.ctx, i)["id"]: i for i in range(n)}
+            with self.lock:
+                self._asset_index[rec.aoi_id] = index
+        missing = [i for i in ids if i not in index]
+        if missing:
+            raise ApiError(404, "NOT_FOUND", f"asset {missing[0]!r} not found in AOI {rec.aoi_id!r}",
+                           {"asset_ids": missing[:10]})
+        return [catalog.generate_asset(self.config.seed, rec.ctx, index[i]) for i in ids]
+
     def create_download(self, aoi_id: str, body: Any) -> Dict[str, Any]:
-        self._record(aoi_id)
+        rec = self._record(aoi_id)
         ids = body.get("asset_ids") if isinstance(body, dict) else None
         if not isinstance(ids, list) or not ids or not all(isinstance(x, str) and x for x in ids):
             raise ApiError(self.vstatus, "VALIDATION_ERROR", "asset_ids must be a non-empty array of strings",
                            [detail("asset_ids", "field required" if ids is None else "invalid")])  # fmt: skip
+        assets = self._assets_by_id(rec, ids) if self.storage is not None else []
         with self.lock:
             download_id = catalog.asset_uuid(random.Random(f"download|{self.config.seed}|{len(self._downloads)}"))
-            rec = {
+            stored = {
                 "download_id": download_id,
                 "signed_url": f"{catalog.STORAGE_URL}/downloads/{download_id}.zip?sig=sim",
                 "status": "SUCCESS",
+                "aoi_id": aoi_id,
+                "ready_at": self.clock() + self.config.download_seconds,
             }
-            self._downloads[download_id] = dict(rec, aoi_id=aoi_id)
-        return rec
+            self._downloads[download_id] = stored
+        if self.storage is not None:
+            sat = SATELLITES_BY_ID.get(rec.satellite_id)
+            self.storage.register(download_id, [(a, sat) for a in assets])
+        return self._download_view(stored)
+
+    def _download_view(self, stored: Dict[str, Any]) -> Dict[str, Any]:
+        out = {"download_id": stored["download_id"], "signed_url": stored["signed_url"], "status": stored["status"]}
+        if self.clock() < stored["ready_at"]:
+            out.update(signed_url="", status="in_progress")
+        elif self.storage is not None:
+            out["signed_url"] = self.storage.sign(stored["download_id"], self.config.url_ttl_s)
+        return out
 
     def get_download(self, aoi_id: str, download_id: str) -> Dict[str, Any]:
         self._record(aoi_id)
@@ -476,7 +509,7 @@ class State:
             rec = self._downloads.get(download_id)
         if rec is None or rec["aoi_id"] != aoi_id:
             raise ApiError(404, "NOT_FOUND", f"download {download_id!r} not found", {"download_id": download_id})
-        return {k: v for k, v in rec.items() if k != "aoi_id"}
+        return self._download_view(rec)
 
     # ---------------------------------------------------------------------------------------- projects
 
