@@ -453,7 +453,7 @@ def step_download_rasters(ctx: Demo) -> str:
 def step_spectral_profile(ctx: Demo) -> str:
     """click three pixels with the spectral profile tool, save spectrum.png and a CSV"""
     from pixxel_qgis.core.imagery.spectral import matplotlib_available, plot_png
-    from qgis.core import QgsPointXY
+    from qgis.core import QgsCoordinateTransform, QgsPointXY, QgsProject
     from qgis.PyQt.QtCore import Qt
 
     section = ctx.plugin.dock.downloads
@@ -463,8 +463,11 @@ def step_spectral_profile(ctx: Demo) -> str:
     if tool is None:
         raise DemoError("the spectral profile tool did not start (no map canvas?)")
     e = ctx.raster.extent()
+    # clicks are in the canvas's CRS (the first layer of the project set it: not always the cube's)
+    to_canvas = QgsCoordinateTransform(ctx.raster.crs(), ctx.iface.mapCanvas().mapSettings().destinationCrs(),
+                                       QgsProject.instance())
     for fx, fy in ((0.25, 0.3), (0.5, 0.5), (0.8, 0.7)):
-        pt = QgsPointXY(e.xMinimum() + fx * e.width(), e.yMinimum() + fy * e.height())
+        pt = to_canvas.transform(QgsPointXY(e.xMinimum() + fx * e.width(), e.yMinimum() + fy * e.height()))
         tool.canvasClicked.emit(pt, Qt.MouseButton.LeftButton)
     profiles = section.spectral_dock.profiles
     if len(profiles) != 3:
