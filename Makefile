@@ -15,7 +15,7 @@ all: test
 
 # Debian packages the targets need: QGIS (qgis brings qgis_process for the Processing tests), its Python
 # bindings and providers, and venv support for /usr/bin/python3.
-APT_PKGS := python3-qgis qgis-providers qgis python3-venv xvfb xauth
+APT_PKGS := python3-qgis qgis-providers qgis python3-venv python3-pip xvfb xauth
 
 qgis:
 	@missing=$$(for p in $(APT_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \

@@ -326,7 +326,7 @@ def missing_message(missing: list[Missing], platform: Optional[str] = None, comm
     )
     if command:
         text += f", or run this command and restart QGIS: {command}"
-    return text + "." + system_package_hint()
+    return text + "." + system_package_hint(modules=tuple(m.requirement.module for m in missing))
 
 
 # ---------------------------------------------------------------------------- the plugin's own package folder
@@ -536,8 +536,9 @@ def _child_env() -> dict:
 child_env = _child_env
 
 
-def system_package_hint(os_release: str = "/etc/os-release") -> str:
-    """Where the system's package manager has the right versions (Debian 13 and later), say so."""
+def system_package_hint(os_release: str = "/etc/os-release", modules: tuple = ("pydantic", "shapely")) -> str:
+    """Where the system's package manager has the right versions (Debian 13 and later, testing and unstable
+    included: they carry no VERSION_ID), say so, naming the Debian package of each missing module."""
     try:
         with open(os_release, encoding="utf-8") as fh:
             fields = dict(
@@ -548,12 +549,12 @@ def system_package_hint(os_release: str = "/etc/os-release") -> str:
     distro = fields.get("ID", "").strip('"')
     version = fields.get("VERSION_ID", "").strip('"')
     try:
-        major = int(version.split(".")[0])
+        major = int(version.split(".")[0]) if version else 99  # Debian testing/unstable: newer than any release
     except ValueError:
         return ""
-    if distro == "debian" and major >= 13:
-        return (" Alternatively, Debian ships them: sudo apt install python3-pydantic python3-shapely "
-                "(then restart QGIS).")
+    if distro == "debian" and major >= 13 and modules:
+        packages = " ".join(f"python3-{m}" for m in modules)
+        return f" Alternatively, Debian ships them: sudo apt install {packages} (then restart QGIS)."
     return ""
 
 

@@ -179,3 +179,34 @@ class RangeHandler(BaseHTTPRequestHandler):
 
     def do_HEAD(self):
         self._send(True)
+
+
+# ------------------------------------------------------------------ QGIS's own Python (no venv)
+QGIS_HAS_PACKAGES_REASON = (
+    "QGIS's own Python already imports pydantic 2 and shapely 2 here (Debian 13 and later ship them as "
+    "python3-pydantic and python3-shapely): there is nothing to install; the Debian 12 row runs this test")
+
+
+def qgis_python_packages(python: str = "/usr/bin/python3") -> dict:
+    """pydantic and shapely as QGIS's own interpreter sees them, in a clean environment:
+    ``{"pydantic": "absent" | "old" | "new", "shapely": ...}`` (shapely 1.x is "old", i.e. missing)."""
+    import subprocess
+
+    code = ("import importlib.util as u\n"
+            "for m in ('pydantic', 'shapely'):\n"
+            "    if u.find_spec(m) is None: print(m, 'absent'); continue\n"
+            "    mod = __import__(m); v = str(getattr(mod, 'VERSION', None) or mod.__version__)\n"
+            "    print(m, 'old' if v.split('.')[0] < '2' and not v.startswith('0+') else 'new')\n")
+    proc = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/nonexistent"})
+    assert proc.returncode == 0, proc.stderr
+    return dict(line.split() for line in proc.stdout.split("\n") if line.strip())
+
+
+def debian_release() -> str:
+    """VERSION_ID of /etc/os-release ("12", "13"), "" where there is none (Debian testing)."""
+    try:
+        fields = dict(line.rstrip("\n").split("=", 1) for line in open("/etc/os-release", encoding="utf-8") if "=" in line)
+    except OSError:
+        return ""
+    return fields.get("VERSION_ID", "").strip('"')

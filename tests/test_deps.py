@@ -23,7 +23,9 @@ def test_missing_module_is_named(monkeypatch, name):
     spec = missing[0].requirement.spec
     assert spec in text
     assert 'press "Install missing packages"' in text
-    command = text.split("run this command and restart QGIS: ", 1)[1].rstrip(".")
+    command = text.split("run this command and restart QGIS: ", 1)[1].split(". Alternatively", 1)[0].rstrip(".")
+    if "Alternatively" in text:  # Debian 13+: the system package of just what is missing
+        assert text.endswith(f"sudo apt install python3-{name} (then restart QGIS).")
     assert command.startswith("/usr/bin/python3 -m pip install --target ")
     assert f"'{spec}'" in command or command.endswith(f" {spec}")
 
@@ -123,6 +125,7 @@ def test_activate_puts_the_profile_folder_first(tmp_path, monkeypatch):
 @pytest.mark.parametrize(("release", "says"), [
     ('ID=debian\nVERSION_ID="13"\n', True),
     ('ID=debian\nVERSION_ID="12"\n', False),
+    ('ID=debian\nVERSION_CODENAME=forky\n', True),  # Debian testing has no VERSION_ID
     ('ID=ubuntu\nVERSION_ID="22.04"\n', False),
 ])
 def test_system_packages_mentioned_where_they_are_new_enough(tmp_path, release, says):
@@ -130,6 +133,8 @@ def test_system_packages_mentioned_where_they_are_new_enough(tmp_path, release, 
     f.write_text(release)
     hint = deps.system_package_hint(str(f))
     assert ("python3-pydantic python3-shapely" in hint) is says
+    only_requests = deps.system_package_hint(str(f), modules=("requests",))
+    assert ("apt install python3-requests (" in only_requests) is says and "pydantic" not in only_requests
 
 
 @pytest.mark.parametrize(

@@ -18,14 +18,19 @@ import pytest
 from pixxel_qgis.client.errors import PixxelConnectionError
 from pixxel_qgis.core import connection, diagnostics, network
 from pixxel_qgis.core.tasks.tasks import user_message
-from qgis.core import QgsApplication, QgsAuthCertUtils, QgsAuthConfigSslServer, QgsSettings
+from qgis.core import (
+    QgsApplication,
+    QgsAuthCertUtils,
+    QgsAuthConfigSslServer,
+    QgsNetworkAccessManager,
+    QgsSettings,
+)
 from qgis.PyQt.QtNetwork import QSslCertificate, QSslSocket
 
 KEY = "network-test-key-5f1e"
 PROXY_USER, PROXY_PASSWORD = "proxyuser", "pr0xy-s3cret-pw"
 PROXY_KEYS = ("proxyEnabled", "proxyType", "proxyHost", "proxyPort", "proxyUser", "proxyPassword",
               "proxyExcludedUrls", "noProxyUrls", "authcfg")
-TIMEOUT_KEY = "qgis/networkAndProxy/networkTimeout"
 FAST = {"retry_budget_s": 0.0, "max_retries": 0}
 
 
@@ -49,10 +54,11 @@ def qgis_proxy(qgis_app, monkeypatch):
         settings.setValue("proxy/proxyExcludedUrls", list(excluded))
         settings.setValue("proxy/noProxyUrls", list(no_proxy))
 
+    timeout_before = QgsNetworkAccessManager.timeout()
     yield configure
     for key in PROXY_KEYS:
         settings.remove(f"proxy/{key}")
-    settings.remove(TIMEOUT_KEY)
+    QgsNetworkAccessManager.setTimeout(timeout_before)
 
 
 def _free_port() -> int:
@@ -230,7 +236,7 @@ def test_socks5_without_pysocks_says_what_to_install(qgis_proxy, monkeypatch):
 
 def test_qgis_network_timeout_becomes_the_client_timeout(qgis_proxy):
     qgis_proxy(enabled=False)
-    QgsSettings().setValue(TIMEOUT_KEY, 7500)
+    QgsNetworkAccessManager.setTimeout(7500)  # what Settings > Options > Network sets
     client = connection.make_client(connection.Connection("https://api.pixxel.space", KEY))
     assert client._t.timeout == 7.5
 

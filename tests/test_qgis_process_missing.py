@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pixxel_qgis.tests.helpers import QGIS_HAS_PACKAGES_REASON, qgis_python_packages
 from pixxel_simulator import FIRST_PROJECT_ID, TD2_ID
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,6 +39,8 @@ def _run(profile, *args):
 
 
 def test_algorithms_listed_and_fail_with_the_install_message(bare_profile, tmp_path):
+    if all(v == "new" for v in qgis_python_packages().values()):
+        pytest.skip(QGIS_HAS_PACKAGES_REASON)
     listed = _run(bare_profile, "list")
     assert listed.returncode == 0, listed.stderr[-2000:]
     assert "pixxel:createaoi" in listed.stdout and "pixxel:loadassets" in listed.stdout
