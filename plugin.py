@@ -90,6 +90,7 @@ class PixxelPlugin:
         self.toolbar = None
         self.dock = None
         self.provider = None
+        self.board = None  # core.board.manager.BoardManager: the AOI board's pollers
         self.missing: list = []
         self.missing_text = ""
         self._connections: list = []  # (signal, slot) pairs made by this plugin, undone by unload()
@@ -121,6 +122,7 @@ class PixxelPlugin:
             self._push_missing_message()
             QgsMessageLog.logMessage(self.missing_text, LOG_TAG, Qgis.MessageLevel.Warning)
         self._register_processing()
+        self._start_board()
 
     # ------------------------------------------------------------------ missing packages
     def _push_missing_message(self):
@@ -174,12 +176,14 @@ class PixxelPlugin:
                 self._log_exception("Could not open the Pixxel panel")
         if self.provider is not None:
             self.provider.refreshAlgorithms()
+        self._start_board()
         self.iface.messageBar().pushMessage(
             PLUGIN_NAME, tr("The Python packages are installed; the Pixxel panel and algorithms are ready."),
             level=Qgis.MessageLevel.Success, duration=8)
 
     def unload(self):
         self._dismiss_missing_message()
+        self._stop_board()
         self._unregister_processing()
         # Disconnect first so that removing the dock does not toggle the (dying) action back.
         self._disconnect_all()
@@ -210,6 +214,42 @@ class PixxelPlugin:
         self.translator = None
         self._let_qgis_forget_all_modules()
 
+    # ------------------------------------------------------------------ AOI board
+    def _start_board(self):
+        """The AOI board's pollers: resume the boards of the open project, follow project changes."""
+        if self.board is not None or self.missing:
+            return
+        try:
+            from .core.board.manager import BoardManager
+
+            self.board = BoardManager()
+            self.board.reachedFinal.connect(self._aoi_reached_final)
+        except Exception:  # noqa: BLE001 - logged; the rest of the plugin works without the board
+            self._log_exception(tr("The Pixxel AOI board could not start"))
+        if self.dock is not None and not isinstance(self.dock, _MissingDependenciesDock):
+            self.dock.board = self.board
+
+    def _stop_board(self):
+        board, self.board = self.board, None
+        if board is not None:
+            try:
+                board.shutdown()
+            except Exception:  # noqa: BLE001 - unload must finish
+                self._log_exception(tr("The Pixxel AOI board did not stop cleanly"))
+            board.deleteLater()
+
+    def _aoi_reached_final(self, aoi):
+        from .ui.board_note import push_final_note
+
+        push_final_note(self.iface.messageBar(), aoi, self.load_aoi_assets)
+
+    def load_aoi_assets(self, aoi):
+        """Open the panel and load an AOI's boundary and assets (the board note's button)."""
+        if self.action is not None and not self.action.isChecked():
+            self.action.setChecked(True)
+        if self.dock is not None and hasattr(self.dock, "aois"):
+            self.dock.aois.load_aoi(aoi)
+
     # ------------------------------------------------------------------ dock
     def _create_dock(self):
         if self.missing:
@@ -219,6 +259,7 @@ class PixxelPlugin:
             from .ui import dock as dock_module  # imports the client: only once deps are known good
 
             dock = dock_module.PixxelDockWidget(self.iface, parent=self.iface.mainWindow())
+            dock.board = self.board
         if not dock.objectName():
             dock.setObjectName(DOCK_OBJECT_NAME)
         dock.setWindowIcon(QIcon(os.path.join(PLUGIN_DIR, "icon.svg")))

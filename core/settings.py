@@ -26,6 +26,10 @@ KEY_QGIS_LOCALE = "locale/userLocale"
 AOI_PROPERTY = "pixxel/aoi_id"
 #: the role of a Pixxel layer: "assets" or "boundary"
 ROLE_PROPERTY = "pixxel/role"
+#: the base URL of the connection a board layer belongs to (core/board/layer.py); the role is "board"
+BOARD_URL_PROPERTY = "pixxel/board_base_url"
+#: the board poller's bound on requests per minute (core/board/poller.py)
+KEY_BOARD_MAX_PER_MINUTE = "pixxel/board_max_per_minute"
 
 #: the role value of the "Pixxel sketches" layer (drawn AOIs, core/aoi/sketches.py)
 ROLE_SKETCHES = "sketches"

@@ -30,6 +30,16 @@
         </message>
         <message>
             <location filename="../plugin.py" />
+            <source>The Pixxel AOI board could not start</source>
+            <translation>Le tableau des AOI Pixxel n’a pas pu démarrer</translation>
+        </message>
+        <message>
+            <location filename="../plugin.py" />
+            <source>The Pixxel AOI board did not stop cleanly</source>
+            <translation>Le tableau des AOI Pixxel ne s’est pas arrêté proprement</translation>
+        </message>
+        <message>
+            <location filename="../plugin.py" />
             <source>Could not open the Pixxel panel</source>
             <translation>Impossible d’ouvrir le panneau Pixxel</translation>
         </message>
@@ -242,6 +252,16 @@
             <location filename="../ui/asset_rasters.py" />
             <source>Opening {count} raster(s)…</source>
             <translation>Ouverture de {count} raster(s)…</translation>
+        </message>
+        <message>
+            <location filename="../ui/board_note.py" />
+            <source>AOI “{name}” finished: {status}.</source>
+            <translation>AOI « {name} » terminée : {status}.</translation>
+        </message>
+        <message>
+            <location filename="../ui/board_note.py" />
+            <source>Load assets</source>
+            <translation>Charger les assets</translation>
         </message>
         <message>
             <location filename="../ui/dock.py" />
@@ -489,7 +509,7 @@
             <translation>Images</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" />
+            <location filename="../processing_provider/list_aois_algorithm.py" />
             <source>AOIs</source>
             <translation>Zones</translation>
         </message>
@@ -684,7 +704,7 @@
             <translation>Charger le contour et les produits de la zone sélectionnée</translation>
         </message>
         <message>
-            <location filename="../ui/existing_aois.py" />
+            <location filename="../processing_provider/list_aois_algorithm.py" />
             <source>{count} AOI(s).</source>
             <translation>{count} zone(s).</translation>
         </message>
@@ -760,6 +780,7 @@
         </message>
         <message>
             <location filename="../ui/image_search.py" />
+            <location filename="../processing_provider/search_images_algorithm.py" />
             <source>Search images</source>
             <translation>Chercher des images</translation>
         </message>
@@ -804,7 +825,7 @@
             <translation>Ce satellite n’a pas de collection à interroger.</translation>
         </message>
         <message>
-            <location filename="../ui/image_search.py" />
+            <location filename="../processing_provider/search_images_algorithm.py" />
             <source>Search not sent: {error}</source>
             <translation>Recherche non envoyée : {error}</translation>
         </message>
@@ -1044,7 +1065,7 @@
             <translation>« {value} » n’est pas un identifiant de {what} valide (un UUID tel que ce5dcc14-8291-4b0c-a278-8c05ec426d22). {where}</translation>
         </message>
         <message>
-            <location filename="../processing_provider/create_aoi_algorithm.py" />
+            <location filename="../processing_provider/search_images_algorithm.py" />
             <source>Polygon layer</source>
             <translation>Couche de polygones</translation>
         </message>
@@ -1089,7 +1110,7 @@
             <translation>L’UUID du projet Pixxel auquel appartient la zone. Vous le trouverez dans la liste Projet du panneau Pixxel (son info-bulle) ou dans l’application web Pixxel, rubrique Projects.</translation>
         </message>
         <message>
-            <location filename="../processing_provider/create_aoi_algorithm.py" />
+            <location filename="../processing_provider/search_images_algorithm.py" />
             <source>Satellite id</source>
             <translation>Identifiant du satellite</translation>
         </message>
@@ -1139,7 +1160,7 @@
             <translation>La zone telle que Pixxel l’a enregistrée, avec son identifiant, son état, sa progression, sa surface et ses métadonnées.</translation>
         </message>
         <message>
-            <location filename="../processing_provider/load_assets_algorithm.py" />
+            <location filename="../processing_provider/wait_for_aoi_algorithm.py" />
             <source>AOI id</source>
             <translation>Identifiant de la zone</translation>
         </message>
@@ -1169,12 +1190,12 @@
             <translation>Copiez l’identifiant du projet depuis la liste Projet du panneau Pixxel ou l’application web Pixxel.</translation>
         </message>
         <message>
-            <location filename="../processing_provider/create_aoi_algorithm.py" />
+            <location filename="../processing_provider/search_images_algorithm.py" />
             <source>satellite</source>
             <translation>satellite</translation>
         </message>
         <message>
-            <location filename="../processing_provider/create_aoi_algorithm.py" />
+            <location filename="../processing_provider/search_images_algorithm.py" />
             <source>Copy the satellite id from the Pixxel panel's Satellite list.</source>
             <translation>Copiez l’identifiant du satellite depuis la liste Satellite du panneau Pixxel.</translation>
         </message>
@@ -1239,7 +1260,7 @@
             <translation>La zone a échoué chez Pixxel ({ids}) ; aucun produit n’a été généré. Vérifiez les images et le satellite choisis, ou contactez le support Pixxel.</translation>
         </message>
         <message>
-            <location filename="../processing_provider/download_assets_algorithm.py" />
+            <location filename="../processing_provider/wait_for_aoi_algorithm.py" />
             <source>The id of the AOI, e.g. the AOI_ID output of 'Create AOI from features'.</source>
             <translation>L’identifiant de la zone, par exemple la sortie AOI_ID de « Créer une zone à partir d’entités ».</translation>
         </message>
@@ -1274,7 +1295,7 @@
             <translation>Nombre de produits sur le disque</translation>
         </message>
         <message>
-            <location filename="../processing_provider/load_assets_algorithm.py" />
+            <location filename="../processing_provider/wait_for_aoi_algorithm.py" />
             <source>Enter the AOI id (e.g. the AOI_ID output of 'Create AOI from features').</source>
             <translation>Saisissez l’identifiant de la zone (par ex. la sortie AOI_ID de « Créer une zone à partir d’entités »).</translation>
         </message>
@@ -1309,6 +1330,21 @@
             <translation>Aucun produit n’a pu être téléchargé : {error}</translation>
         </message>
         <message>
+            <location filename="../processing_provider/list_aois_algorithm.py" />
+            <source>One feature per AOI (MultiPolygon, EPSG:4326), styled by status.</source>
+            <translation>Une entité par AOI (MultiPolygon, EPSG:4326), symbolisée par statut.</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/list_aois_algorithm.py" />
+            <source>Number of AOIs</source>
+            <translation>Nombre d’AOI</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/list_aois_algorithm.py" />
+            <source>The AOIs could not be written to the output: {error}</source>
+            <translation>Les AOI n’ont pas pu être écrites dans la sortie : {error}</translation>
+        </message>
+        <message>
             <location filename="../processing_provider/load_assets_algorithm.py" />
             <source>The id of the AOI, e.g. the AOI_ID output of 'Create AOI from features', or the id shown in the Existing AOIs list of the Pixxel panel.</source>
             <translation>L’identifiant de la zone, par ex. la sortie AOI_ID de « Créer une zone à partir d’entités », ou l’identifiant affiché dans la liste des zones existantes du panneau Pixxel.</translation>
@@ -1329,7 +1365,7 @@
             <translation>Nombre de produits</translation>
         </message>
         <message>
-            <location filename="../processing_provider/load_assets_algorithm.py" />
+            <location filename="../processing_provider/wait_for_aoi_algorithm.py" />
             <source>AOI status</source>
             <translation>État de la zone</translation>
         </message>
@@ -1362,6 +1398,111 @@
             <location filename="../processing_provider/provider.py" />
             <source>Pixxel hyperspectral imagery (AOIs and assets)</source>
             <translation>Imagerie hyperspectrale Pixxel (zones et produits)</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/search_images_algorithm.py" />
+            <source>The polygons to search images for (any CRS).</source>
+            <translation>Les polygones pour lesquels chercher des images (tout SCR).</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/search_images_algorithm.py" />
+            <source>From (YYYY-MM-DD)</source>
+            <translation>Du (AAAA-MM-JJ)</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/search_images_algorithm.py" />
+            <source>To (YYYY-MM-DD)</source>
+            <translation>Au (AAAA-MM-JJ)</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/search_images_algorithm.py" />
+            <source>A date such as 2024-03-31.</source>
+            <translation>Une date comme 2024-03-31.</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/search_images_algorithm.py" />
+            <source>Maximum cloud cover (%)</source>
+            <translation>Couverture nuageuse maximale (%)</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/search_images_algorithm.py" />
+            <source>Images with more cloud cover are left out.</source>
+            <translation>Les images plus nuageuses sont écartées.</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/search_images_algorithm.py" />
+            <source>At most this many images</source>
+            <translation>Au plus ce nombre d’images</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/search_images_algorithm.py" />
+            <source>The search stops after this many images.</source>
+            <translation>La recherche s’arrête après ce nombre d’images.</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/search_images_algorithm.py" />
+            <source>Image footprints</source>
+            <translation>Emprises des images</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/search_images_algorithm.py" />
+            <source>One feature per image (MultiPolygon, EPSG:4326).</source>
+            <translation>Une entité par image (MultiPolygon, EPSG:4326).</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/search_images_algorithm.py" />
+            <source>Item ids (comma-separated)</source>
+            <translation>Identifiants d’images (séparés par des virgules)</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/search_images_algorithm.py" />
+            <source>Number of images</source>
+            <translation>Nombre d’images</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/search_images_algorithm.py" />
+            <source>Give the dates as YYYY-MM-DD, e.g. 2024-03-31 (got “{start}” and “{end}”).</source>
+            <translation>Donnez les dates au format AAAA-MM-JJ, par exemple 2024-03-31 (reçu « {start} » et « {end} »).</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/search_images_algorithm.py" />
+            <source>The satellite {satellite_id} is not in the catalogue (or has no collection). Copy an id from the Pixxel panel's Satellite list.</source>
+            <translation>Le satellite {satellite_id} n’est pas dans le catalogue (ou n’a pas de collection). Copiez un identifiant depuis la liste des satellites du panneau Pixxel.</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/search_images_algorithm.py" />
+            <source>The footprints could not be written to the output: {error}</source>
+            <translation>Les emprises n’ont pas pu être écrites dans la sortie : {error}</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/search_images_algorithm.py" />
+            <source>No image found: widen the dates or the cloud cover limit.</source>
+            <translation>Aucune image trouvée : élargissez les dates ou la limite de couverture nuageuse.</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/search_images_algorithm.py" />
+            <source>{count} image(s) found.</source>
+            <translation>{count} image(s) trouvée(s).</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/wait_for_aoi_algorithm.py" />
+            <source>Time limit (minutes, 0: none)</source>
+            <translation>Délai maximal (minutes, 0 : aucun)</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/wait_for_aoi_algorithm.py" />
+            <source>AOI progress</source>
+            <translation>Avancement de l’AOI</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/wait_for_aoi_algorithm.py" />
+            <source>Cancelled: stopped waiting; the AOI keeps processing on the server.</source>
+            <translation>Annulé : attente arrêtée ; l’AOI continue d’être traitée sur le serveur.</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/wait_for_aoi_algorithm.py" />
+            <source>AOI “{name}”: {status}.</source>
+            <translation>AOI « {name} » : {status}.</translation>
         </message>
         <message>
             <location filename="../ui/asset_rasters.py" />
@@ -1494,6 +1635,16 @@
             <translation>&lt;p&gt;Télécharge les produits d’une zone Pixxel dans un dossier : tous les produits dont le statut est success, ou seulement les identifiants donnés. Chaque téléchargement est demandé à l’API Pixxel, suivi jusqu’à ce qu’il soit prêt et récupéré par son lien signé (repris après une coupure, renouvelé si le lien a expiré, taille vérifiée ; les archives sont décompressées). Les produits déjà présents dans le dossier ne sont pas téléchargés de nouveau.&lt;/p&gt;&lt;p&gt;Renvoie le dossier et les rasters téléchargés, ouverts en couleurs naturelles.&lt;/p&gt;</translation>
         </message>
         <message>
+            <location filename="../processing_provider/list_aois_algorithm.py" />
+            <source>List AOIs</source>
+            <translation>Lister les AOI</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/list_aois_algorithm.py" />
+            <source>&lt;p&gt;Lists every AOI of the account as a polygon layer in WGS 84 with the fields of the Pixxel AOI board: name, id, status, progress, created, updated, asset count, project, satellite, provider and item ids (asset count stays empty here: it takes one request per AOI).&lt;/p&gt;</source>
+            <translation>&lt;p&gt;Liste toutes les AOI du compte dans une couche de polygones en WGS 84 avec les champs du tableau des AOI Pixxel : nom, identifiant, statut, avancement, création, mise à jour, nombre d’assets, projet, satellite, fournisseur et identifiants d’images (le nombre d’assets reste vide ici : il demande une requête par AOI).&lt;/p&gt;</translation>
+        </message>
+        <message>
             <location filename="../processing_provider/load_assets_algorithm.py" />
             <source>Load AOI assets</source>
             <translation>Charger les produits d’une zone</translation>
@@ -1502,6 +1653,21 @@
             <location filename="../processing_provider/load_assets_algorithm.py" />
             <source>&lt;p&gt;Fetches every asset of a Pixxel AOI (all pages) and writes them to a polygon layer in WGS 84 with the same typed attributes as the Pixxel panel's asset layer (id, name, type, status, dates, area, resolution, bands, download path, ...). Assets without a usable footprint are kept as rows without geometry.&lt;/p&gt;&lt;p&gt;When the AOI is still processing, the assets ready so far are loaded and a warning says so.&lt;/p&gt;</source>
             <translation>&lt;p&gt;Récupère tous les produits d’une zone Pixxel (toutes les pages) et les écrit dans une couche de polygones en WGS 84 avec les mêmes attributs typés que la couche de produits du panneau Pixxel (identifiant, nom, type, état, dates, surface, résolution, bandes, chemin de téléchargement, …). Les produits sans emprise utilisable sont conservés comme lignes sans géométrie.&lt;/p&gt;&lt;p&gt;Si la zone est encore en cours de traitement, les produits déjà prêts sont chargés et un avertissement le signale.&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/search_images_algorithm.py" />
+            <source>&lt;p&gt;Searches the Pixxel catalogue for images of one satellite over the polygons of a layer (the selected ones with 'Selected features only'; several polygons: their convex hull), between two dates (YYYY-MM-DD, both included) and at most the given cloud cover. Gives their footprints (item id, date, cloud cover, collection, ground sample distance) and the ITEM_IDS output, the comma-separated ids to give to 'Create AOI from features' in a model.&lt;/p&gt;</source>
+            <translation>&lt;p&gt;Cherche dans le catalogue Pixxel les images d’un satellite sur les polygones d’une couche (les sélectionnés avec « Entités sélectionnées uniquement » ; plusieurs polygones : leur enveloppe convexe), entre deux dates (AAAA-MM-JJ, incluses) et au plus à la couverture nuageuse donnée. Donne leurs emprises (identifiant, date, couverture nuageuse, collection, résolution au sol) et la sortie ITEM_IDS, les identifiants séparés par des virgules à donner à « Créer une AOI à partir d’entités » dans un modèle.&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/wait_for_aoi_algorithm.py" />
+            <source>Wait for AOI</source>
+            <translation>Attendre l’AOI</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/wait_for_aoi_algorithm.py" />
+            <source>&lt;p&gt;Waits until a Pixxel AOI has finished processing (success, partial success or failed), asking the API less and less often, and returns its id, final status and progress, to chain into 'Load AOI assets' in a model. Cancel stops waiting; the AOI keeps processing on the server.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Time limit&lt;/b&gt;: 0 waits as long as it takes; otherwise the algorithm fails after that many minutes.&lt;/p&gt;</source>
+            <translation>&lt;p&gt;Attend la fin du traitement d’une AOI Pixxel (succès, succès partiel ou échec), en interrogeant l’API de moins en moins souvent, et renvoie son identifiant, son statut final et son avancement, à enchaîner avec « Charger les assets de l’AOI » dans un modèle. Annuler arrête l’attente ; l’AOI continue d’être traitée sur le serveur.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Délai maximal&lt;/b&gt; : 0 attend aussi longtemps qu’il le faut ; sinon l’algorithme échoue après ce nombre de minutes.&lt;/p&gt;</translation>
         </message>
     </context>
 </TS>

@@ -32,7 +32,11 @@ class PixxelProvider(QgsProcessingProvider):
     def loadAlgorithms(self):  # noqa: N802 (name fixed by QGIS)
         from .create_aoi_algorithm import CreateAoiAlgorithm
         from .download_assets_algorithm import DownloadAssetsAlgorithm
+        from .list_aois_algorithm import ListAoisAlgorithm
         from .load_assets_algorithm import LoadAssetsAlgorithm
+        from .search_images_algorithm import SearchImagesAlgorithm
+        from .wait_for_aoi_algorithm import WaitForAoiAlgorithm
 
-        for alg in (CreateAoiAlgorithm(), LoadAssetsAlgorithm(), DownloadAssetsAlgorithm()):
+        for alg in (CreateAoiAlgorithm(), LoadAssetsAlgorithm(), DownloadAssetsAlgorithm(), WaitForAoiAlgorithm(),
+                    ListAoisAlgorithm(), SearchImagesAlgorithm()):
             self.addAlgorithm(alg)

@@ -20,7 +20,7 @@ PLUGIN_NAME = "pixxel_qgis"
 
 TOP_FILES = ("__init__.py", "plugin.py", "deps.py", "i18n.py", "metadata.txt", "icon.svg", "icon.png", "LICENSE")
 PACKAGES = ("client", "core", "ui", "processing_provider", "icons", "resources", "i18n")
-EXTENSIONS = (".py", ".svg", ".png", ".ui", ".qml", ".qm")
+EXTENSIONS = (".py", ".svg", ".png", ".ui", ".qml", ".qm", ".model3")
 EXCLUDED_DIRS = {"__pycache__", "tests", "test", "dev", "bench", "scripts", "docs", ".pytest_cache", ".ruff_cache"}
 FIXED_DATE = (2020, 1, 1, 0, 0, 0)
 

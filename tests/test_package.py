@@ -52,6 +52,7 @@ def test_zip_name_and_layout(built_zip):
         assert f"pixxel_qgis/{required}" in names
     assert [n for n in names if n.endswith("metadata.txt")] == ["pixxel_qgis/metadata.txt"]
     assert "pixxel_qgis/ui/dock.py" in names
+    assert "pixxel_qgis/processing_provider/models/pixxel_search_create_wait_load.model3" in names  # the example
 
 
 def test_zip_holds_nothing_but_the_plugin(built_zip):

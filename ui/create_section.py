@@ -91,6 +91,7 @@ class CreateSection(Section):
 
     def _created(self, client, aoi):
         name = aoi.name or aoi.aoi_id
+        self._to_board(aoi)
         self.create_status.setText(tr("“{name}” created ({status}); waiting for processing…").format(
             name=name, status=status_text(aoi.status)))
         self.panel.message(tr("AOI “{name}” created; processing started.").format(name=name), Qgis.MessageLevel.Info, 4)
@@ -109,6 +110,17 @@ class CreateSection(Section):
         task.aoiUpdated.connect(alive(self._aoi_update))
         task.statusMessage.connect(alive(self.create_status.setText))
         self._run(task)
+
+    def _to_board(self, aoi):
+        """A new AOI goes on the AOI board at once: it is kept (and watched) even if QGIS closes now."""
+        if self.panel.board is None:
+            return
+        from ..core import connection
+
+        try:
+            self.panel.board.watch(connection.normalize_base_url(connection.stored_base_url()), aoi)
+        except OSError as exc:
+            self.panel.warn(str(exc))
 
     def _aoi_update(self, aoi):
         progress = int(aoi.progress or 0)

@@ -57,6 +57,8 @@ class PixxelDockWidget(QgsDockWidget):
     client_options: dict = {}
     #: extra PollAoiTask (client.polling.poll_aoi) keywords; empty: its defaults (tests shorten the delays)
     poll_options: dict = {}
+    #: the plugin's AOI board (core.board.manager.BoardManager), None without the plugin (tests, scripts)
+    board = None
 
     def __init__(self, iface, parent=None):
         super().__init__(TITLE, parent)

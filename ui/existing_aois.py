@@ -48,6 +48,7 @@ class ExistingAoisSection(Section):
         """List the AOIs; ``quiet``: no message on failure, nothing at all before the first client."""
         def done(aois):
             self._set_aois(aois)
+            self._to_board(aois)
             self.existing_status.setText(tr("{count} AOI(s).").format(count=len(self.aois)))
 
         def failed(msg):
@@ -59,6 +60,30 @@ class ExistingAoisSection(Section):
         if quiet and not self.panel.connection.has_client:
             return
         self.panel.call(tr("Pixxel: list AOIs"), lambda c: c.all_aois(), done, failed, [self.refresh_aois_button])
+
+    def _to_board(self, aois):
+        """The listed AOIs go on the AOI board (its layer), which then keeps them and this list current."""
+        board = self.panel.board
+        if board is None:
+            return
+        from ..core import connection
+
+        try:
+            board.record(connection.normalize_base_url(connection.stored_base_url()), aois)
+        except OSError as exc:
+            self.panel.warn(str(exc))
+            return
+        if not getattr(self, "_board_connected", False):
+            board.aoiChanged.connect(self.panel.alive(self._board_changed))
+            self._board_connected = True
+
+    def _board_changed(self, aoi):
+        """An answer of the board's poller: the same AOI in this list shows the same status."""
+        for i, known in enumerate(self.aois):
+            if known.aoi_id == aoi.aoi_id:
+                self.aois[i] = aoi
+                self._set_aois(self.aois)
+                return
 
     def _set_aois(self, aois):
         selected = self.selected_aoi()
@@ -89,6 +114,10 @@ class ExistingAoisSection(Section):
         if aoi is None:
             self.panel.warn(tr("Select an AOI in the Existing AOIs list first."))
             return
+        self.load_aoi(aoi)
+
+    def load_aoi(self, aoi):
+        """Load an AOI's boundary and assets (this list's Load, the AOI board's note)."""
         client = self.panel.connection.client()
         if client is None:
             return

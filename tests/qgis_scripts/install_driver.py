@@ -109,5 +109,8 @@ except Exception:  # noqa: BLE001 - everything goes to the results file the test
     results["error"] = traceback.format_exc()
     save()
 finally:
+    # The AOIs tab put the AOI board's GeoPackage layer in the project; under /tmp QGIS would ask about
+    # "temporary layers" at exit and wait for an answer.
+    QgsProject.instance().clear()
     QgsProject.instance().setDirty(False)
     QTimer.singleShot(500, qgis.utils.iface.actionExit().trigger)
