@@ -463,12 +463,12 @@ def step_spectral_profile(ctx: Demo) -> str:
     if tool is None:
         raise DemoError("the spectral profile tool did not start (no map canvas?)")
     e = ctx.raster.extent()
-    # a click arrives in the canvas CRS (an earlier step may have set the canvas to UTM)
+    # clicks are in the canvas's CRS (the first layer of the project set it: not always the cube's)
     to_canvas = QgsCoordinateTransform(ctx.raster.crs(), ctx.iface.mapCanvas().mapSettings().destinationCrs(),
                                        QgsProject.instance())
     for fx, fy in ((0.25, 0.3), (0.5, 0.5), (0.8, 0.7)):
-        pt = QgsPointXY(e.xMinimum() + fx * e.width(), e.yMinimum() + fy * e.height())
-        tool.canvasClicked.emit(to_canvas.transform(pt), Qt.MouseButton.LeftButton)
+        pt = to_canvas.transform(QgsPointXY(e.xMinimum() + fx * e.width(), e.yMinimum() + fy * e.height()))
+        tool.canvasClicked.emit(pt, Qt.MouseButton.LeftButton)
     profiles = section.spectral_dock.profiles
     if len(profiles) != 3:
         raise DemoError(f"expected 3 spectral profiles, got {len(profiles)}: {_problems(ctx)}")
@@ -512,6 +512,79 @@ def step_stop_simulator(ctx: Demo) -> str:
     return f"{count} requests served"
 
 
+def step_board_png(ctx: Demo) -> str:
+    """render the AOI board layer (one feature per AOI, coloured by status) to board.png"""
+    from pixxel_qgis.core.board.layer import board_layers, rows
+    from qgis.core import (
+        QgsMapRendererParallelJob,
+        QgsMapSettings,
+        QgsPalLayerSettings,
+        QgsProject,
+        QgsVectorLayerSimpleLabeling,
+    )
+    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtGui import QColor
+
+    project = QgsProject.instance()
+    boards = board_layers(project)
+    if not boards:
+        raise DemoError("no AOI board layer in the project")
+    board = boards[0]
+    labels = QgsPalLayerSettings()
+    labels.isExpression = True
+    labels.fieldName = "\"name\" || '\\n' || \"status\" || ' ' || coalesce(round(\"progress\"), '') || '%'"
+    board.setLabeling(QgsVectorLayerSimpleLabeling(labels))
+    board.setLabelsEnabled(True)
+    settings = QgsMapSettings()
+    settings.setLayers([board, ctx.fields_layer])
+    settings.setDestinationCrs(board.crs())
+    settings.setTransformContext(project.transformContext())
+    extent = board.extent()
+    extent.scale(1.2)
+    settings.setExtent(extent)
+    settings.setOutputSize(QSize(1200, 900))
+    settings.setBackgroundColor(QColor("white"))
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    path = ctx.out / "board.png"
+    ctx.out.mkdir(parents=True, exist_ok=True)
+    if not job.renderedImage().save(str(path)):
+        raise DemoError(f"could not write {path}")
+    statuses = sorted({r["status"] for r in rows(board)})
+    return f"{path}: {board.featureCount()} AOIs ({', '.join(statuses)})"
+
+
+def step_model_png(ctx: Demo) -> str:
+    """draw the example Processing model (search -> create -> wait -> load) to model.png"""
+    from qgis.core import QgsProcessingContext, QgsProcessingModelAlgorithm
+    from qgis.gui import QgsModelGraphicsScene
+    from qgis.PyQt.QtCore import QRectF
+    from qgis.PyQt.QtGui import QColor, QImage, QPainter
+
+    path = ROOT / "processing_provider" / "models" / "pixxel_search_create_wait_load.model3"
+    model = QgsProcessingModelAlgorithm()
+    if not model.fromFile(str(path)):
+        raise DemoError(f"could not read {path}")
+    ok, problems = model.validate()
+    if not ok:
+        raise DemoError("the example model is not valid: " + "; ".join(problems))
+    scene = QgsModelGraphicsScene()
+    scene.setModel(model)
+    scene.createItems(model, QgsProcessingContext())
+    rect = scene.itemsBoundingRect().adjusted(-20, -20, 20, 20)
+    image = QImage(int(rect.width() * 1.5), int(rect.height() * 1.5), QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    scene.render(painter, QRectF(0, 0, image.width(), image.height()), rect)
+    painter.end()
+    out = ctx.out / "model.png"
+    if not image.save(str(out)):
+        raise DemoError(f"could not write {out}")
+    return f"{out}: {len(model.childAlgorithms())} steps"
+
+
 STEPS: list[Callable[[Demo], str]] = [
     step_start_qgis,
     step_load_plugin,
@@ -523,6 +596,8 @@ STEPS: list[Callable[[Demo], str]] = [
     step_create_aoi,
     step_reload_existing,
     step_render_map,
+    step_board_png,
+    step_model_png,
     step_write_gpkg,
     step_draw_and_coverage,
     step_download_rasters,
