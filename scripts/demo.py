@@ -280,9 +280,23 @@ def step_reload_existing(ctx: Demo) -> str:
     return "no other finished AOI to load"
 
 
+
+def _render_png(ctx: Demo, settings, name: str):
+    """Render the map settings into demo-output/<name> (every picture of the demo is made this way)."""
+    from qgis.core import QgsMapRendererParallelJob
+
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    path = ctx.out / name
+    ctx.out.mkdir(parents=True, exist_ok=True)
+    if not job.renderedImage().save(str(path)):
+        raise DemoError(f"could not write {path}")
+    return path
+
 def step_render_map(ctx: Demo) -> str:
     """render the AOI group to map.png"""
-    from qgis.core import QgsMapRendererParallelJob, QgsMapSettings, QgsProject, QgsRectangle
+    from qgis.core import QgsMapSettings, QgsProject, QgsRectangle
     from qgis.PyQt.QtCore import QSize
     from qgis.PyQt.QtGui import QColor
 
@@ -303,13 +317,7 @@ def step_render_map(ctx: Demo) -> str:
     settings.setExtent(extent)
     settings.setOutputSize(QSize(1200, 900))
     settings.setBackgroundColor(QColor("white"))
-    job = QgsMapRendererParallelJob(settings)
-    job.start()
-    job.waitForFinished()
-    ctx.out.mkdir(parents=True, exist_ok=True)
-    path = ctx.out / "map.png"
-    if not job.renderedImage().save(str(path)):
-        raise DemoError(f"could not write {path}")
+    path = _render_png(ctx, settings, "map.png")
     return f"{path} ({len(layers)} layers)"
 
 
@@ -333,7 +341,6 @@ def step_draw_and_coverage(ctx: Demo) -> str:
         QgsCoordinateTransform,
         QgsFeature,
         QgsGeometry,
-        QgsMapRendererParallelJob,
         QgsMapSettings,
         QgsPointXY,
         QgsProject,
@@ -402,20 +409,14 @@ def step_draw_and_coverage(ctx: Demo) -> str:
     settings.setExtent(extent)
     settings.setOutputSize(QSize(1000, 800))
     settings.setBackgroundColor(QColor("white"))
-    job = QgsMapRendererParallelJob(settings)
-    job.start()
-    job.waitForFinished()
-    path = ctx.out / "coverage.png"
-    ctx.out.mkdir(parents=True, exist_ok=True)
-    if not job.renderedImage().save(str(path)):
-        raise DemoError(f"could not write {path}")
+    path = _render_png(ctx, settings, "coverage.png")
     ctx.report["coverage"] = f"{result.share * 100:.1f} % of the drawn AOI by {result.image_count} images"
     canvas.window().hide()
     return f"{path}: {dock.coverage.coverage_label.text()}"
 
 def step_download_rasters(ctx: Demo) -> str:
     """download two assets, open them in true colour, render raster.png"""
-    from qgis.core import QgsMapRendererParallelJob, QgsMapSettings, QgsRasterLayer
+    from qgis.core import QgsMapSettings, QgsRasterLayer
     from qgis.PyQt.QtCore import QSize
     from qgis.PyQt.QtGui import QColor
 
@@ -439,12 +440,7 @@ def step_download_rasters(ctx: Demo) -> str:
     settings.setExtent(ctx.raster.extent())
     settings.setOutputSize(QSize(800, 800))
     settings.setBackgroundColor(QColor("white"))
-    job = QgsMapRendererParallelJob(settings)
-    job.start()
-    job.waitForFinished()
-    path = ctx.out / "raster.png"
-    if not job.renderedImage().save(str(path)):
-        raise DemoError(f"could not write {path}")
+    path = _render_png(ctx, settings, "raster.png")
     names = [ctx.raster.bandName(b) for b in (r.redBand(), r.greenBand(), r.blueBand())]
     ctx.report["rasters"] = ", ".join(lyr.source() for lyr in rasters)
     return f"{section.download_status.text()} {path}: true colour from {names}"
@@ -516,7 +512,6 @@ def step_board_png(ctx: Demo) -> str:
     """render the AOI board layer (one feature per AOI, coloured by status) to board.png"""
     from pixxel_qgis.core.board.layer import board_layers, rows
     from qgis.core import (
-        QgsMapRendererParallelJob,
         QgsMapSettings,
         QgsPalLayerSettings,
         QgsProject,
@@ -544,13 +539,7 @@ def step_board_png(ctx: Demo) -> str:
     settings.setExtent(extent)
     settings.setOutputSize(QSize(1200, 900))
     settings.setBackgroundColor(QColor("white"))
-    job = QgsMapRendererParallelJob(settings)
-    job.start()
-    job.waitForFinished()
-    path = ctx.out / "board.png"
-    ctx.out.mkdir(parents=True, exist_ok=True)
-    if not job.renderedImage().save(str(path)):
-        raise DemoError(f"could not write {path}")
+    path = _render_png(ctx, settings, "board.png")
     statuses = sorted({r["status"] for r in rows(board)})
     return f"{path}: {board.featureCount()} AOIs ({', '.join(statuses)})"
 

@@ -208,3 +208,20 @@ def tiff_server(tmp_path):
     server.shutdown()
     server.server_close()
     thread.join(5)
+
+
+@pytest.fixture
+def server():
+    """Ad-hoc loopback servers (tests/loopback_server.Server) for answers the simulator cannot give: call it
+    with a handler; every server made is closed when the test ends."""
+    from pixxel_qgis.tests.loopback_server import Server
+
+    made = []
+
+    def make(handler):
+        made.append(Server(handler))
+        return made[-1]
+
+    yield make
+    for s in made:
+        s.close()

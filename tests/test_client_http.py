@@ -66,21 +66,6 @@ def client(sim, api_key):
 
 # ----------------------------------------------------------------------------- ad-hoc loopback servers
 
-from pixxel_qgis.tests.loopback_server import Server  # noqa: E402
-
-
-@pytest.fixture
-def server():
-    made = []
-
-    def make(handler):
-        s = Server(handler)
-        made.append(s)
-        return s
-
-    yield make
-    for s in made:
-        s.close()
 
 
 def js(obj, status=200, **headers):

@@ -25,7 +25,6 @@ from pixxel_qgis.client import (
     ServerError,
 )
 from pixxel_qgis.client import transport as tr
-from pixxel_qgis.tests.loopback_server import Server
 
 pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
 
@@ -186,19 +185,6 @@ def test_reason(text, reason):
 
 # ----------------------------------------------------------------------------------------- over HTTP
 
-
-@pytest.fixture
-def server():
-    made = []
-
-    def make(handler):
-        s = Server(handler)
-        made.append(s)
-        return s
-
-    yield make
-    for s in made:
-        s.close()
 
 
 def scripted(answers):
