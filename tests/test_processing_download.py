@@ -32,11 +32,31 @@ def test_download_given_assets_then_nothing_twice(provider, sim_factory, api_key
     assert result["FOLDER"] == folder and result["COUNT"] == 2
     assert len(result["OUTPUT_LAYERS"]) == 2 and all(os.path.isfile(p) for p in result["OUTPUT_LAYERS"])
     import processing
-    from qgis.core import QgsMultiBandColorRenderer, QgsProject, QgsRasterLayer
+    from qgis.core import (
+        QgsMultiBandColorRenderer,
+        QgsProcessingContext,
+        QgsProcessingUtils,
+        QgsProject,
+        QgsRasterLayer,
+    )
 
     folder2 = str(tmp_path / "dl2")
-    processing.runAndLoadResults("pixxel:downloadassets", {"AOI_ID": aoi_id, "ASSET_IDS": ids[0],
-                                                           "FOLDER": folder2, "BASE_URL": sim.url})
+    # what runAndLoadResults does, without its GUI half (QGIS 3.44 hands it the layer tree view, which the
+    # test iface does not have): the layers to load go to the project, then through their post-processor
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    feedback = QgsProcessingFeedback()
+    processing.run("pixxel:downloadassets", {"AOI_ID": aoi_id, "ASSET_IDS": ids[0], "FOLDER": folder2,
+                                             "BASE_URL": sim.url}, context=context, feedback=feedback)
+    to_load = context.layersToLoadOnCompletion()
+    assert to_load, "the algorithm asked QGIS to load nothing"
+    for source, details in to_load.items():
+        layer = QgsProcessingUtils.mapLayerFromString(source, context)
+        assert layer is not None, source
+        context.temporaryLayerStore().takeMapLayer(layer)
+        QgsProject.instance().addMapLayer(layer)
+        if details.postProcessor():
+            details.postProcessor().postProcessLayer(layer, context, feedback)
     loaded = [lyr for lyr in QgsProject.instance().mapLayers().values() if isinstance(lyr, QgsRasterLayer)
               and lyr.source().startswith(folder2)]
     assert len(loaded) == 1 and isinstance(loaded[0].renderer(), QgsMultiBandColorRenderer)

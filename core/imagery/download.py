@@ -32,6 +32,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 from urllib.parse import unquote, urlsplit
 
 import requests
+import urllib3
 
 from ...client.errors import (
     AuthError,
@@ -53,6 +54,22 @@ MANIFEST = "pixxel_downloads.json"
 PARTIAL_DIR = ".partial"
 CHUNK = 1024 * 1024  # file copies
 NET_CHUNK = 64 * 1024  # network reads: cancel and progress react within 64 KiB
+
+
+def _body_chunks(response):
+    """The body as it arrives. urllib3 2 fills read(amt) up to amt and loses those bytes when the connection
+    drops meanwhile; read1 returns what one read got, so everything received before a drop is written and
+    the resume starts right after it. urllib3 1.x (Debian 12) has no read1, and its read(amt) already returns
+    a short read."""
+    read1 = getattr(response.raw, "read1", None)
+    if read1 is None:
+        yield from response.iter_content(chunk_size=NET_CHUNK)
+        return
+    while True:
+        chunk = read1(NET_CHUNK, decode_content=True)
+        if not chunk:
+            return
+        yield chunk
 READY = {"success", "succeeded", "completed", "complete", "ready", "done"}
 FAILED = {"failed", "error", "cancelled", "canceled", "expired"}
 RASTER_SUFFIXES = (".tif", ".tiff", ".gtiff", ".geotiff", ".img", ".jp2", ".vrt")
@@ -463,13 +480,13 @@ class AssetDownloader:
             written = have
             try:
                 with open(part, mode) as fh:
-                    for chunk in response.iter_content(chunk_size=NET_CHUNK):
+                    for chunk in _body_chunks(response):
                         if self._cancelled():
                             raise CancelledError("The download was cancelled")
                         fh.write(chunk)
                         written += len(chunk)
                         self._advance(asset_id, written, total, len(chunk))
-            except requests.exceptions.RequestException as exc:
+            except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as exc:
                 raise PixxelConnectionError(f"Could not {op}: the connection broke after {written} bytes "
                                             f"({type(exc).__name__})") from None
             if total and written < total:
