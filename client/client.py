@@ -312,20 +312,20 @@ class PixxelClient:
                 if created is not None:
                     return created
                 # 2xx without an AOI in the body: the AOI exists; fetch it by name.
-                found = self._lookup_created(name, cancelled)
+                found, _ = self._lookup_created(name, cancelled)
                 if found is not None:
                     return found
                 raise ResponseFormatError(f"The response to {op} did not contain the new AOI", field="aoi_id")
             except ResponseFormatError:
                 # Unreadable 2xx body (e.g. malformed JSON): the server accepted the POST, so the AOI exists.
-                found = self._lookup_created(name, cancelled)
+                found, _ = self._lookup_created(name, cancelled)
                 if found is not None:
                     log.warning("%s: the response was unreadable; the AOI was created and is recovered", op)
                     return found
                 raise
             except ConflictError as exc:
                 if outcome_unknown:
-                    found = self._lookup_created(name, cancelled)
+                    found, _ = self._lookup_created(name, cancelled)
                     if found is not None:
                         log.warning("%s: the first response was lost; the AOI was created and is recovered", op)
                         return found
@@ -355,7 +355,7 @@ class PixxelClient:
                     # The timed-out POST may still be on its way through the server: give it one request
                     # timeout before looking, or the lookup can run ahead of the create it looks for.
                     self._t._wait(self._t.timeout, cancelled)
-                found, answered = self._lookup_created(name, cancelled, answered=True)
+                found, answered = self._lookup_created(name, cancelled)
                 if found is not None:
                     log.warning("%s: the response was lost but the AOI was created; recovered it", op)
                     return found
@@ -377,11 +377,11 @@ class PixxelClient:
             return None
         return _parse(AOI, data, op)
 
-    def _lookup_created(self, name: str, cancelled: Cancelled, answered: bool = False):
+    def _lookup_created(self, name: str, cancelled: Cancelled) -> Tuple[Optional[AOI], bool]:
         """Look the AOI up by name a few times with backoff (the server may still be committing it).
 
-        Returns the AOI or None; with ``answered=True``, ``(aoi_or_none, whether any lookup got an answer)``:
-        a lookup that failed says nothing about whether the AOI exists."""
+        Returns ``(the AOI or None, whether any lookup got an answer)``: a lookup that failed says nothing
+        about whether the AOI exists."""
         got_answer = False
         found = None
         for i in range(self.create_lookups):
@@ -395,7 +395,7 @@ class PixxelClient:
                 break
             if i + 1 < self.create_lookups:
                 self._t._wait(self._t.backoff(i + 1), cancelled)
-        return (found, got_answer) if answered else found
+        return found, got_answer
 
     def wait_for_aoi(
         self,
