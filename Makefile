@@ -14,8 +14,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 all: test
 
 # Debian packages the targets need: QGIS (qgis brings qgis_process for the Processing tests), its Python
-# bindings and providers, and venv support for /usr/bin/python3.
-APT_PKGS := python3-qgis qgis-providers qgis python3-venv python3-pip xvfb xauth
+# bindings and providers, venv support for /usr/bin/python3, and gdal-bin (ogr2ogr: the reference of bench/end_to_end.py).
+APT_PKGS := python3-qgis qgis-providers qgis python3-venv python3-pip xvfb xauth gdal-bin
 
 qgis:
 	@missing=$$(for p in $(APT_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \

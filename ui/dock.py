@@ -190,8 +190,15 @@ class PixxelDockWidget(QgsDockWidget):
                                      result["boundary_layer"])
             on_done(result)
 
+        def preview(layer):  # the first page's footprints are in: show the AOI while the rest loads
+            canvas = self.canvas()
+            if canvas is not None:
+                from ..core.assets import layers
+
+                layers.zoom_to_layer(canvas, layers.boundary_layer(aoi))
+
         return LoadAssetsTask(client, aoi, self.flow.output.gpkg_path(project, aoi), project, self.alive(done),
-                              self.alive(on_error), self.alive(on_cancel))
+                              self.alive(on_error), self.alive(on_cancel), on_preview=self.alive(preview))
 
     def _connection_saved(self):
         self.aoi_form.refresh_reference_data()

@@ -22,11 +22,27 @@ import os
 import re
 import tempfile
 import unicodedata
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 from qgis.core import (
     QgsApplication,
+    QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsCoordinateTransformContext,
     QgsDataProvider,
@@ -39,6 +55,7 @@ from qgis.core import (
     QgsRectangle,
     QgsVectorFileWriter,
     QgsVectorLayer,
+    QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QCoreApplication, QThread
 
@@ -56,6 +73,8 @@ __all__ = [
     "AssetLayerResult",
     "PreparedAoiLayers",
     "GpkgWriteError",
+    "FeatureBatch",
+    "iter_feature_batches",
     "build_asset_features",
     "new_asset_memory_layer",
     "new_boundary_memory_layer",
@@ -84,20 +103,107 @@ class GpkgWriteError(RuntimeError):
 # features
 
 
-def _iter_assets(raw: Iterable[Any]):
-    """Pages (lists of dicts), page dicts ({"assets": [...]}) or bare asset dicts -> asset entries."""
+def _iter_asset_batches(raw: Iterable[Any], size: int = 500) -> Iterator[List[Any]]:
+    """Pages (lists of dicts), page dicts ({"assets": [...]}) or bare asset dicts -> batches of entries:
+    one batch per page, bare entries grouped by ``size``. Nothing is copied: a page is its own batch."""
+    loose: List[Any] = []
     for item in raw:
         if isinstance(item, list):
-            yield from item
+            page = item
         elif (
             isinstance(item, dict)
             and "assets" in item
             and isinstance(item["assets"], list)
             and "id" not in item
         ):
-            yield from item["assets"]
+            page = item["assets"]
         else:
-            yield item
+            loose.append(item)
+            if len(loose) >= size:
+                yield loose
+                loose = []
+            continue
+        if loose:
+            yield loose
+            loose = []
+        yield page
+    if loose:
+        yield loose
+
+
+def _iter_assets(raw: Iterable[Any]):
+    """Pages (lists of dicts), page dicts ({"assets": [...]}) or bare asset dicts -> asset entries."""
+    for batch in _iter_asset_batches(raw):
+        yield from batch
+
+
+class FeatureBatch(NamedTuple):
+    """One page's worth of new rows, plus rows of earlier batches that this page replaces.
+
+    ``features``: the new rows, in order (row ``start + i`` of the layer is ``features[i]``).
+    ``replaced``: ``(row, feature)`` for an asset id already seen in an earlier batch; the later row
+    replaces the earlier one in place (feature id = row + 1 in a fresh memory layer or GeoPackage table).
+    """
+
+    start: int
+    features: List[QgsFeature]
+    replaced: List[Tuple[int, QgsFeature]]
+
+
+def iter_feature_batches(
+    raw: Iterable[Any], stats: Optional[Dict[str, int]] = None
+) -> Iterator[FeatureBatch]:
+    """Raw asset pages -> :class:`FeatureBatch` per page, built as the pages arrive (streaming).
+
+    Pure and thread-safe. Nothing is kept between batches but the id -> row index (for repeated ids),
+    so a page's JSON can be released as soon as its batch is consumed. ``stats`` ("rows",
+    "no_geometry", "duplicates") is up to date after each batch.
+    """
+    conv = AssetRowConverter()
+    to_wkb = geojson_to_wkb
+    row_of_id: Dict[str, int] = {}
+    without_geometry: set = set()  # rows without a usable geometry (a replacement may change that)
+    duplicates = 0
+    rows = 0
+    if stats is None:
+        stats = {}
+    stats.update(rows=0, no_geometry=0, duplicates=0)
+    for page in _iter_asset_batches(raw):
+        start = rows
+        feats: List[QgsFeature] = []
+        append = feats.append
+        replaced: List[Tuple[int, QgsFeature]] = []
+        for asset in page:
+            f = QgsFeature()
+            f.setAttributes(conv(asset))
+            is_dict = isinstance(asset, dict)
+            wkb = to_wkb(asset.get("geometry")) if is_dict else None
+            if wkb is not None:
+                g = QgsGeometry()
+                g.fromWkb(wkb)
+                f.setGeometry(g)
+            aid = asset.get("id") if is_dict else None
+            row = rows
+            if isinstance(aid, str):
+                seen = row_of_id.get(aid)
+                if seen is not None:
+                    duplicates += 1
+                    row = seen
+                    if seen >= start:
+                        feats[seen - start] = f
+                    else:
+                        replaced.append((seen, f))
+                else:
+                    row_of_id[aid] = rows
+            if row == rows:
+                append(f)
+                rows += 1
+            if wkb is None:
+                without_geometry.add(row)
+            else:
+                without_geometry.discard(row)
+        stats.update(rows=rows, no_geometry=len(without_geometry), duplicates=duplicates)
+        yield FeatureBatch(start, feats, replaced)
 
 
 def build_asset_features(
@@ -108,52 +214,38 @@ def build_asset_features(
     Pure and thread-safe. Every entry becomes a feature (an unusable geometry gives a row without
     geometry); an asset id seen again on a later page replaces the earlier row (counted in
     ``stats["duplicates"]``). ``fields`` is accepted for API symmetry; attributes follow ASSET_FIELDS.
+    Layers are built with :func:`iter_feature_batches` instead (page by page, nothing kept twice).
     """
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # millions of short-lived objects, no cycles: the cyclic GC would only rescan them
+    stats = {} if stats is None else stats
+    feats: List[QgsFeature] = []
+    with _gc_off():
+        for batch in iter_feature_batches(raw, stats):
+            for row, f in batch.replaced:
+                feats[row] = f
+            feats.extend(batch.features)
+    return feats, stats["no_geometry"]
+
+
+@contextmanager
+def _gc_off():
+    """Millions of short-lived objects, no cycles: the cyclic GC would only rescan them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        return _build_asset_features(raw, stats)
+        yield
     finally:
-        if gc_was_enabled:
+        if was_enabled:
             gc.enable()
 
 
-def _build_asset_features(
-    raw: Iterable[Any], stats: Optional[Dict[str, int]]
-) -> Tuple[List[QgsFeature], int]:
-    conv = AssetRowConverter()
-    to_wkb = geojson_to_wkb
-    feats: List[QgsFeature] = []
-    append = feats.append
-    index_of_id: Dict[str, int] = {}
-    no_geometry = 0
-    duplicates = 0
-    for asset in _iter_assets(raw):
-        f = QgsFeature()
-        f.setAttributes(conv(asset))
-        wkb = to_wkb(asset.get("geometry")) if isinstance(asset, dict) else None
-        if wkb is not None:
-            g = QgsGeometry()
-            g.fromWkb(wkb)
-            f.setGeometry(g)
-        else:
-            no_geometry += 1
-        aid = asset.get("id") if isinstance(asset, dict) else None
-        if isinstance(aid, str):
-            pos = index_of_id.get(aid)
-            if pos is not None:
-                duplicates += 1
-                if not feats[pos].hasGeometry():
-                    no_geometry -= 1
-                feats[pos] = f
-                continue
-            index_of_id[aid] = len(feats)
-        append(f)
-    if stats is not None:
-        stats["duplicates"] = duplicates
-        stats["rows"] = len(feats)
-        stats["no_geometry"] = no_geometry
-    return feats, no_geometry
+def _replace_rows(provider, replaced: List[Tuple[int, QgsFeature]]) -> None:
+    """Rows of earlier batches replaced by a later page: change them in place (feature id = row + 1)."""
+    if not replaced:
+        return
+    attrs = {row + 1: dict(enumerate(f.attributes())) for row, f in replaced}
+    geoms = {row + 1: (f.geometry() if f.hasGeometry() else QgsGeometry()) for row, f in replaced}
+    if not (provider.changeAttributeValues(attrs) and provider.changeGeometryValues(geoms)):
+        raise RuntimeError("could not replace a repeated asset in the layer")  # pragma: no cover
 
 
 def _memory_layer(name: str, fields: QgsFields) -> QgsVectorLayer:
@@ -204,20 +296,34 @@ class AssetLayerResult:
 
 
 def build_asset_layer(
-    raw_pages: Iterable[Any], name: str = "Pixxel assets", aoi_id: Optional[str] = None
+    raw_pages: Iterable[Any],
+    name: str = "Pixxel assets",
+    aoi_id: Optional[str] = None,
+    on_batch: Optional[Callable[[List[QgsFeature]], None]] = None,
 ) -> AssetLayerResult:
     """Pages of raw asset dicts -> a filled memory layer. Safe in a worker thread (the layer is handed
-    to the main thread when built elsewhere)."""
+    to the main thread when built elsewhere).
+
+    Streaming: each page's features are added to the layer as soon as they are built, and nothing else
+    keeps them (the page's JSON can be released by the caller). ``on_batch(features)`` is called with
+    each page's new features (progressive display)."""
     stats: Dict[str, int] = {}
-    feats, no_geom = build_asset_features(raw_pages, stats=stats)
     layer = new_asset_memory_layer(name)
-    ok, _ = layer.dataProvider().addFeatures(feats)
-    if not ok:  # pragma: no cover - memory provider only refuses malformed features
-        raise RuntimeError("could not add the asset features to the memory layer")
+    prov = layer.dataProvider()
+    with _gc_off():
+        for batch in iter_feature_batches(raw_pages, stats):
+            if batch.features:
+                ok, _ = prov.addFeatures(batch.features)
+                if not ok:  # pragma: no cover - memory provider only refuses malformed features
+                    raise RuntimeError("could not add the asset features to the memory layer")
+            _replace_rows(prov, batch.replaced)
+            if on_batch is not None and batch.features:
+                on_batch(batch.features)
+            del batch
     layer.updateExtents()
     _tag(layer, aoi_id, "assets")
     _to_main_thread(layer)
-    return AssetLayerResult(layer, len(feats), no_geom, stats.get("duplicates", 0))
+    return AssetLayerResult(layer, stats["rows"], stats["no_geometry"], stats["duplicates"])
 
 
 def boundary_layer(aoi: Any, name: Optional[str] = None) -> QgsVectorLayer:
@@ -380,28 +486,152 @@ class PreparedAoiLayers:
 
 
 def prepare_aoi_layers(
-    raw_pages: Iterable[Any], aoi: Any, gpkg_path: Optional[str] = None
+    raw_pages: Iterable[Any],
+    aoi: Any,
+    gpkg_path: Optional[str] = None,
+    on_batch: Optional[Callable[[List[QgsFeature]], None]] = None,
 ) -> PreparedAoiLayers:
     """Worker-thread pipeline: pages -> asset layer + boundary layer; written to ``gpkg_path`` (and reopened
-    from it) unless it is None, in which case memory layers are returned. No project access."""
+    from it) unless it is None, in which case memory layers are returned. No project access.
+
+    Pages are consumed as they arrive: each page's features go straight into the layer (or, for a new
+    GeoPackage file, straight into the file) and ``on_batch(features)`` gets them for a progressive
+    display. A new GeoPackage is written under a hidden temporary name beside ``gpkg_path`` and renamed
+    when complete, so a failure or a cancel never leaves a half-written file; an existing GeoPackage (the
+    AOI loaded again) gets its tables replaced only once every page is in."""
     d = aoi_dict(aoi)
     aoi_id = d.get("aoi_id")
     title = str(d.get("name") or aoi_id or "AOI")
-    res = build_asset_layer(raw_pages, f"{title} assets", aoi_id)
+    if gpkg_path is not None and not os.path.exists(gpkg_path):
+        return _prepare_new_gpkg(raw_pages, d, gpkg_path, on_batch)
+    res = build_asset_layer(raw_pages, f"{title} assets", aoi_id, on_batch)
     bnd = boundary_layer(d, f"{title} boundary")
     if gpkg_path is None:
         return PreparedAoiLayers(res.layer, bnd, res.feature_count, res.no_geometry, res.duplicates)
     uris = write_layers_to_gpkg(gpkg_path, {ASSET_TABLE: res.layer, BOUNDARY_TABLE: bnd})
-    asset_gpkg = QgsVectorLayer(uris[ASSET_TABLE], res.layer.name(), "ogr")
-    bnd_gpkg = QgsVectorLayer(uris[BOUNDARY_TABLE], bnd.name(), "ogr")
+    del res.layer  # the memory copy is not needed once written
+    return _reopen(gpkg_path, uris, d, res.feature_count, res.no_geometry, res.duplicates)
+
+
+def _reopen(gpkg_path: str, uris: Dict[str, str], d: Dict[str, Any], count: int, no_geometry: int,
+            duplicates: int) -> PreparedAoiLayers:
+    aoi_id = d.get("aoi_id")
+    title = str(d.get("name") or aoi_id or "AOI")
+    asset_gpkg = QgsVectorLayer(uris[ASSET_TABLE], f"{title} assets", "ogr")
+    bnd_gpkg = QgsVectorLayer(uris[BOUNDARY_TABLE], f"{title} boundary", "ogr")
     for lyr, role in ((asset_gpkg, "assets"), (bnd_gpkg, "boundary")):
         if not lyr.isValid():
             raise GpkgWriteError(f"The GeoPackage {gpkg_path} was written but cannot be opened again.")
         _tag(lyr, aoi_id, role)
         _to_main_thread(lyr)
-    return PreparedAoiLayers(
-        asset_gpkg, bnd_gpkg, res.feature_count, res.no_geometry, res.duplicates, gpkg_path, uris
+    return PreparedAoiLayers(asset_gpkg, bnd_gpkg, count, no_geometry, duplicates, gpkg_path, uris)
+
+
+def _gpkg_files(path: str) -> List[str]:
+    return [path + suffix for suffix in ("", "-journal", "-wal", "-shm")]
+
+
+def _prepare_new_gpkg(
+    raw_pages: Iterable[Any], d: Dict[str, Any], gpkg_path: str,
+    on_batch: Optional[Callable[[List[QgsFeature]], None]],
+) -> PreparedAoiLayers:
+    """Stream the features into a new GeoPackage (no memory layer in between), then rename it."""
+    folder = os.path.dirname(os.path.abspath(gpkg_path))
+    os.makedirs(folder, exist_ok=True)
+    part = os.path.join(folder, f".{os.path.basename(gpkg_path)}.{uuid.uuid4().hex[:8]}.part.gpkg")
+    title = str(d.get("name") or d.get("aoi_id") or "AOI")
+    stats: Dict[str, int] = {}
+    try:
+        writer = _new_asset_table_writer(
+            part, ASSET_TABLE, QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteFile
+        )
+        replaced: Dict[int, QgsFeature] = {}
+        with _gc_off():
+            for batch in iter_feature_batches(raw_pages, stats):
+                if batch.features and not writer.addFeatures(batch.features):
+                    raise GpkgWriteError(
+                        f"Could not write the assets to {gpkg_path}: {writer.errorMessage()}. "
+                        "Check the free disk space and that the folder is writable."
+                    )
+                replaced.update(batch.replaced)
+                if on_batch is not None and batch.features:
+                    on_batch(batch.features)
+                del batch
+        del writer  # closes the table (commits its transaction)
+        if replaced:
+            _replace_gpkg_rows(part, ASSET_TABLE, replaced)
+        write_layers_to_gpkg(part, {BOUNDARY_TABLE: boundary_layer(d, f"{title} boundary")})
+        _empty_to_null_geometries(part, [ASSET_TABLE])
+        os.replace(part, gpkg_path)
+    finally:
+        for f in _gpkg_files(part):
+            if os.path.exists(f):
+                try:
+                    os.remove(f)
+                except OSError:  # pragma: no cover - e.g. still locked on Windows
+                    pass
+    uris = {t: f"{gpkg_path}|layername={t}" for t in (ASSET_TABLE, BOUNDARY_TABLE)}
+    return _reopen(gpkg_path, uris, d, stats["rows"], stats["no_geometry"], stats["duplicates"])
+
+
+_REPLACED_TABLE = "pixxel_replaced_rows"
+
+
+def _new_asset_table_writer(path: str, table: str, action) -> QgsVectorFileWriter:
+    opts = QgsVectorFileWriter.SaveVectorOptions()
+    opts.driverName = "GPKG"
+    opts.layerName = table
+    opts.fileEncoding = "UTF-8"
+    opts.actionOnExistingFile = action
+    writer = QgsVectorFileWriter.create(
+        path, asset_fields(), QgsWkbTypes.Type.MultiPolygon, QgsCoordinateReferenceSystem(AOI_CRS),
+        QgsCoordinateTransformContext(), opts,
     )
+    if writer.hasError() != QgsVectorFileWriter.WriterError.NoError:
+        raise GpkgWriteError(
+            f"Could not write layer '{table}' to {path}: {writer.errorMessage()}. "
+            "Check that the folder is writable and the file is not locked by another program."
+        )
+    return writer
+
+
+def _replace_gpkg_rows(path: str, table: str, replaced: Dict[int, QgsFeature]) -> None:
+    """Rows repeated on a later page: rewrite them in place (GeoPackage fid = row + 1). The new rows are
+    written by QgsVectorFileWriter into a scratch table (so values are encoded exactly as in the others),
+    then copied over the old rows by SQL, and the scratch table is dropped."""
+    from osgeo import gdal, ogr
+
+    rows = sorted(replaced)
+    writer = _new_asset_table_writer(
+        path, _REPLACED_TABLE, QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
+    )
+    if not writer.addFeatures([replaced[r] for r in rows]):  # pragma: no cover
+        raise GpkgWriteError(f"Could not write repeated assets to {path}: {writer.errorMessage()}.")
+    del writer
+    with without_exceptions(gdal, ogr):
+        ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_UPDATE)
+        if ds is None:  # pragma: no cover
+            raise GpkgWriteError(f"Could not reopen {path} to write repeated assets.")
+        try:
+            lyr = ds.GetLayerByName(table)
+            defn = lyr.GetLayerDefn()
+            cols = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
+            cols.append(lyr.GetGeometryColumn())
+            fid = lyr.GetFIDColumn() or "fid"
+            names = ", ".join(f'"{c}"' for c in cols)
+            ds.StartTransaction()
+            for k, row in enumerate(rows, 1):
+                ds.ExecuteSQL(
+                    f'UPDATE "{table}" SET ({names}) = (SELECT {names} FROM "{_REPLACED_TABLE}" '
+                    f'WHERE "{fid}" = {k}) WHERE "{fid}" = {row + 1}'
+                )
+            ds.CommitTransaction()
+            for i in range(ds.GetLayerCount()):
+                if ds.GetLayerByIndex(i).GetName() == _REPLACED_TABLE:
+                    ds.DeleteLayer(i)
+                    break
+        finally:
+            ds = None
 
 
 # ---------------------------------------------------------------------------------------------------------

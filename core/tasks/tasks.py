@@ -222,11 +222,25 @@ class LoadAssetsTask(PixxelTask):
 
     ``on_done`` gets a dict: ``{"aoi", "asset_layer", "boundary_layer", "group", "count", "gpkg",
     "message"}``. ``gpkg_path=None`` keeps memory layers.
+
+    Progressive display (``progressive=True``, the default, when the AOI is not in the project yet): each
+    page's features, once built in ``run()``, are sent to the main thread (``featuresReady``) and added to
+    a *preview* memory layer, "<AOI> assets (loading…)", in the AOI's group, styled like the final layer,
+    so footprints appear while later pages are still being fetched. ``on_preview(layer)`` is called once,
+    when the preview appears (the panel zooms to the AOI). When the task ends the preview is removed: on
+    success the final layer (the same layer a non-progressive load gives: GeoPackage, name, group, style)
+    takes its place; on cancel or error nothing of the load stays in the project (no half layer).
+    The preview is never written anywhere and is not tagged with the AOI id (it is not an AOI layer).
     """
+
+    featuresReady = pyqtSignal(object)  # a list of QgsFeature (one page), emitted from run()
+
+    PREVIEW_SUFFIX = " (loading…)"
 
     def __init__(self, client, aoi, gpkg_path: Optional[str] = None, project: Optional[QgsProject] = None,
                  on_done: Callback = None, on_error: Callback = None, on_cancel: Callback = None,
-                 page_size: int = 500, group_name: Optional[str] = None):
+                 page_size: int = 500, group_name: Optional[str] = None, progressive: bool = True,
+                 on_preview: Callback = None):
         name = getattr(aoi, "name", None) or getattr(aoi, "aoi_id", "AOI")
         super().__init__(f"Pixxel: load assets of “{name}”", on_done, on_error, on_cancel)
         self.client = client
@@ -236,8 +250,16 @@ class LoadAssetsTask(PixxelTask):
         self.project = project
         self.page_size = page_size
         self.group_name = group_name
+        self.progressive = progressive
+        self.on_preview = on_preview
         self.prepared = None
         self.pages = 0
+        self.preview_layer = None  # the progressive layer while loading (main thread)
+        self.preview_batches = 0  # batches added to it
+        self._preview_group = None  # the AOI group, when the preview created it
+        self._preview_closed = not progressive
+        if progressive:
+            self.featuresReady.connect(self._show_batch)
 
     def _progress(self, done, total=None):
         if total:
@@ -250,9 +272,10 @@ class LoadAssetsTask(PixxelTask):
     def _work(self):
         from ..assets import layers
 
-        # Pages stream into the layer builder: each page's JSON is dropped once its features exist, so
-        # peak memory holds the features, not every page's parsed JSON as well.
-        prepared = layers.prepare_aoi_layers(self._pages(), self.aoi, self.gpkg_path)
+        # Pages stream into the layer (or the new GeoPackage): each page's JSON is dropped once its
+        # features exist, so peak memory holds the features once, not every page's parsed JSON as well.
+        on_batch = None if self._preview_closed else self.featuresReady.emit
+        prepared = layers.prepare_aoi_layers(self._pages(), self.aoi, self.gpkg_path, on_batch=on_batch)
         main = QCoreApplication.instance().thread()
         for lyr in (prepared.asset_layer, prepared.boundary_layer):
             if lyr is not None and lyr.thread() is not main:
@@ -271,11 +294,80 @@ class LoadAssetsTask(PixxelTask):
             self.pages += 1
             yield page
 
+    # -- main thread: progressive preview
+    def _show_batch(self, features) -> None:
+        if self._preview_closed or self.done or self.isCanceled():
+            return
+        try:
+            if self.preview_layer is None and not self._open_preview():
+                self._preview_closed = True
+                return
+            self.preview_layer.dataProvider().addFeatures(features)
+            self.preview_layer.updateExtents()
+            self.preview_layer.triggerRepaint()
+            self.preview_batches += 1
+        except RuntimeError:  # the preview was deleted (e.g. the user removed it): stop previewing
+            self.preview_layer = None
+            self._preview_closed = True
+
+    def _open_preview(self) -> bool:
+        from qgis.core import QgsLayerTreeLayer
+
+        from ..assets import layers
+        from ..assets.layer_style import apply_asset_style
+
+        project = self.project or QgsProject.instance()
+        d = layers.aoi_dict(self.aoi)
+        aoi_id = str(d.get("aoi_id") or "")
+        if not aoi_id or layers.find_aoi_layers(project, aoi_id):
+            return False  # loaded again: the layers in place keep showing until the new data replaces them
+        title = str(d.get("name") or aoi_id)
+        layer = layers.new_asset_memory_layer(f"{title} assets{self.PREVIEW_SUFFIX}")
+        layer.setCustomProperty(layers.ROLE_PROPERTY, "preview")
+        apply_asset_style(layer)
+        group = layers.find_aoi_group(project, aoi_id)
+        if group is None:
+            group = project.layerTreeRoot().insertGroup(0, self.group_name or f"Pixxel: {title}")
+            group.setCustomProperty(layers.AOI_PROPERTY, aoi_id)
+            self._preview_group = group
+        project.addMapLayer(layer, False)
+        group.addChildNode(QgsLayerTreeLayer(layer))
+        self.preview_layer = layer
+        if self.on_preview is not None:
+            self._call(self.on_preview, layer)
+        return True
+
+    def _drop_preview(self, keep_group: bool) -> None:
+        """Remove the preview layer (and, unless kept, the group it created if nothing else is in it)."""
+        self._preview_closed = True
+        layer, self.preview_layer = self.preview_layer, None
+        group, self._preview_group = self._preview_group, None
+        project = self.project or QgsProject.instance()
+        if layer is not None:
+            try:
+                if project.mapLayer(layer.id()) is not None:
+                    project.removeMapLayer(layer.id())
+            except RuntimeError:  # already deleted
+                pass
+        if group is not None and not keep_group:
+            try:
+                parent = group.parent()
+                if parent is not None and not group.children():
+                    parent.removeChildNode(group)
+            except RuntimeError:
+                pass
+
+    def finished(self, result: bool) -> None:
+        if not (result and not self.isCanceled()):
+            self._drop_preview(keep_group=False)  # cancelled or failed: no half layer stays
+        super().finished(result)
+
     def deliver(self):
         from ..assets import layers
 
         prepared = self.prepared
         project = self.project or QgsProject.instance()
+        self._drop_preview(keep_group=True)  # the final layers go into the same group
         group, added = layers.add_aoi_to_project(
             project, self.aoi, prepared.asset_layer, prepared.boundary_layer, self.group_name
         )
