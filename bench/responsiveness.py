@@ -4,7 +4,9 @@ Runs in its own interpreter (``--case``): a real QgsApplication, the headless if
 window with a map canvas bound to the project's layer tree, as in QGIS), the simulator in another
 process, and the very task chain the panel runs (``ui/dock.py``): ``CreateAoiTask`` (checks the name,
 then POSTs) -> ``PollAoiTask`` (the panel's poll options) -> ``LoadAssetsTask`` (pages, layers,
-GeoPackage in ``run()``; group + style in ``finished()``), then ``zoom_to_layer`` on the canvas, and
+GeoPackage in ``run()``, streamed page by page; each page's features also go to the main thread, into the
+progressive preview layer, and the panel's zoom to the AOI when it appears; group + style in
+``finished()``), then ``zoom_to_layer`` on the canvas, and
 1.5 s more so the canvas renders the 10k features. A ``QTimer(5 ms)`` heartbeat on the main thread
 records every gap between ticks; the stall is the longest gap minus the 5 ms interval, and the phase it
 fell in is reported. ``LoadAssetsTask.deliver`` and the zoom are timed separately.
@@ -21,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from common import Row, SimProcess, aoi_create, client_for, emit, fmt_s, qgis_app, run_case, verdict
 
-TARGET_MS = 50.0
+TARGET_MS = 16.0  # one frame at 60 Hz (issue 15)
 ASSETS = 10_000
 TICK_MS = 5
 
@@ -75,10 +77,20 @@ def case_main(argv) -> None:
 
         setattr(mod, name, wrapped)
 
-    wrap(layers, "build_asset_features", "JSON -> features")
-    wrap(layers, "new_asset_memory_layer", "memory layer")
-    wrap(layers, "write_layers_to_gpkg", "GeoPackage write")
-    wrap(layers, "boundary_layer", "boundary layer")
+    wrap(layers, "_prepare_new_gpkg", "pages -> features -> GeoPackage (streamed)")
+    wrap(layers, "write_layers_to_gpkg", "boundary table")
+    wrap(layers, "_empty_to_null_geometries", "GeoPackage NULL geometries")
+
+    orig_open = LoadAssetsTask._open_preview
+
+    def timed_open(self):
+        mark("main thread: progressive preview opens")
+        try:
+            return orig_open(self)
+        finally:
+            mark("LoadAssetsTask.run: pages -> features -> GeoPackage (streamed)")
+
+    LoadAssetsTask._open_preview = timed_open
 
     def fail(msg):
         state["error"] = msg
@@ -103,7 +115,9 @@ def case_main(argv) -> None:
         def polled(aoi):
             mark("LoadAssetsTask.run: fetch pages")
             gpkg = layers.default_gpkg_path(project, aoi, gpkg_dir)
-            keeper.start(LoadAssetsTask(client, aoi, gpkg, project, loaded, fail, lambda: fail("cancelled")))
+            keeper.start(LoadAssetsTask(client, aoi, gpkg, project, loaded, fail, lambda: fail("cancelled"),
+                                        on_preview=lambda _layer: layers.zoom_to_layer(
+                                            canvas, layers.boundary_layer(aoi))))  # as ui/dock.py
 
         def created(aoi):
             mark("PollAoiTask")
@@ -153,7 +167,7 @@ def case_main(argv) -> None:
     })
 
 
-RUNS = 3
+RUNS = 5
 
 
 def run(ctx: dict) -> list:

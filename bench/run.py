@@ -20,7 +20,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from common import Row
 
-MODULES = ("layer_build", "pagination", "responsiveness", "geometry", "startup", "download")
+MODULES = ("layer_build", "pagination", "responsiveness", "first_footprints", "end_to_end", "geometry", "startup",
+           "download")
 
 NOTES = """\
 ## What each benchmark measures
