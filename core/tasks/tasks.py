@@ -12,13 +12,17 @@ Rules kept here:
 
 from __future__ import annotations
 
+import atexit
 import gc
+import sys
 import threading
+import time
+from collections import deque
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Deque, Iterable, Optional
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsProject, QgsTask
-from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
+from qgis.PyQt.QtCore import QCoreApplication, QThread, QTimer, pyqtSignal
 
 from ...client import polling
 from ...client.errors import CancelledError, PixxelError
@@ -72,6 +76,70 @@ def gc_paused():
             _gc_pauses -= 1
             if _gc_pauses == 0 and _gc_was_enabled:
                 gc.enable()
+
+
+_reaper: Optional[QThread] = None
+
+
+def _stop_reaper() -> None:
+    global _reaper
+    thread, _reaper = _reaper, None
+    if thread is not None:
+        try:
+            thread.quit()
+            thread.wait(5000)
+        except RuntimeError:  # pragma: no cover - already deleted with the application
+            pass
+
+
+def release_off_main_thread(obj) -> None:
+    """Delete a QObject (e.g. a memory layer of 10k features, ~30 ms to free) in a helper thread, so the
+    main thread does not freeze while its memory is released. ``obj`` must belong to no project and no
+    parent. Main thread only; without a Qt application it is simply dropped."""
+    global _reaper
+    app = QCoreApplication.instance()
+    if app is None:  # pragma: no cover
+        return
+    if _reaper is None:
+        _reaper = QThread()
+        _reaper.setObjectName("pixxel-release")
+        _reaper.start()
+        atexit.register(_stop_reaper)
+        app.aboutToQuit.connect(_stop_reaper)
+    obj.moveToThread(_reaper)
+    obj.deleteLater()
+
+
+_switch_lock = threading.Lock()
+_switch_users = 0
+_switch_before = 0.005
+#: GIL hand-off interval while assets load (Python's default is 5 ms).
+LOAD_SWITCH_INTERVAL_S = 0.0005
+
+
+@contextmanager
+def quick_gil_handoff(interval: float = LOAD_SWITCH_INTERVAL_S):
+    """Shorten Python's thread switch interval for a block (re-entrant and thread-safe).
+
+    While a worker runs Python code, a thread that wants the GIL waits up to the switch interval (5 ms)
+    for it, and the main thread wants it back after *every* QGIS call it makes (the bindings release it
+    around C++ calls): a few calls in one slot (add features, repaint, add a layer) then cost 20-30 ms of
+    waiting, not of work (``make bench``, Responsiveness: main-thread CPU ~1 ms in a 30 ms stall). With
+    0.5 ms the main thread gets the GIL back almost at once; the worker loses a little throughput.
+    """
+    global _switch_users, _switch_before
+    with _switch_lock:
+        if _switch_users == 0:
+            _switch_before = sys.getswitchinterval()
+            sys.setswitchinterval(min(interval, _switch_before))
+        _switch_users += 1
+    try:
+        yield
+    finally:
+        with _switch_lock:
+            _switch_users -= 1
+            if _switch_users == 0:
+                sys.setswitchinterval(_switch_before)
 
 
 class PixxelTask(QgsTask):
@@ -236,6 +304,7 @@ class LoadAssetsTask(PixxelTask):
     featuresReady = pyqtSignal(object)  # a list of QgsFeature (one page), emitted from run()
 
     PREVIEW_SUFFIX = " (loading…)"
+    PREVIEW_REPAINT_S = 0.4  # at most this often the canvas redraws the growing preview (each redraw is work)
 
     def __init__(self, client, aoi, gpkg_path: Optional[str] = None, project: Optional[QgsProject] = None,
                  on_done: Callback = None, on_error: Callback = None, on_cancel: Callback = None,
@@ -258,6 +327,11 @@ class LoadAssetsTask(PixxelTask):
         self.preview_batches = 0  # batches added to it
         self._preview_group = None  # the AOI group, when the preview created it
         self._preview_closed = not progressive
+        self._preview_queue: Deque[Any] = deque()  # pages of features waiting for the main thread
+        self._preview_step_due = False
+        self._preview_shown = False  # the preview layer is in the project
+        self._preview_painted = 0.0  # time.monotonic() of its last repaint
+        self._preview_repaint_due = False
         if progressive:
             self.featuresReady.connect(self._show_batch)
 
@@ -266,7 +340,9 @@ class LoadAssetsTask(PixxelTask):
             self.setProgress(max(0.0, min(95.0, 95.0 * float(done) / float(total))))
 
     def work(self):
-        with gc_paused():  # a full GC over the parsed pages would freeze the main thread (see gc_paused)
+        # a full GC over the parsed pages would freeze the main thread (see gc_paused); a short switch
+        # interval gives the GIL back to the main thread quickly (see quick_gil_handoff)
+        with gc_paused(), quick_gil_handoff():
             return self._work()
 
     def _work(self):
@@ -295,24 +371,60 @@ class LoadAssetsTask(PixxelTask):
             yield page
 
     # -- main thread: progressive preview
+    # Each step is short and runs in its own turn of the event loop (QTimer 0), so the canvas and the panel
+    # stay responsive: open the layer, put it in the project, zoom, then one page of features per turn.
     def _show_batch(self, features) -> None:
         if self._preview_closed or self.done or self.isCanceled():
             return
+        self._preview_queue.append(features)
+        self._schedule_preview_step()
+
+    def _schedule_preview_step(self) -> None:
+        if not self._preview_step_due:
+            self._preview_step_due = True
+            QTimer.singleShot(0, self._preview_step)
+
+    def _preview_step(self) -> None:
+        self._preview_step_due = False
+        if self._preview_closed or self.done:
+            self._preview_queue.clear()
+            return
         try:
-            if self.preview_layer is None and not self._open_preview():
-                self._preview_closed = True
-                return
-            self.preview_layer.dataProvider().addFeatures(features)
-            self.preview_layer.updateExtents()
-            self.preview_layer.triggerRepaint()
-            self.preview_batches += 1
+            if self.preview_layer is None:
+                if not self._open_preview():
+                    self._preview_closed = True
+                    self._preview_queue.clear()
+                    return
+            elif not self._preview_shown:
+                self._show_preview()
+            elif self._preview_queue:
+                self.preview_layer.dataProvider().addFeatures(self._preview_queue.popleft())
+                self.preview_batches += 1
+                now = time.monotonic()
+                if self.preview_batches == 1 or now - self._preview_painted >= self.PREVIEW_REPAINT_S:
+                    self._preview_painted = now  # the first footprints at once, then a few redraws a second
+                    self.preview_layer.triggerRepaint()
+                elif not self._preview_repaint_due:
+                    self._preview_repaint_due = True
+                    QTimer.singleShot(int(self.PREVIEW_REPAINT_S * 1000), self._repaint_preview)
         except RuntimeError:  # the preview was deleted (e.g. the user removed it): stop previewing
             self.preview_layer = None
             self._preview_closed = True
+            self._preview_queue.clear()
+            return
+        if self._preview_queue:
+            self._schedule_preview_step()
+
+    def _repaint_preview(self) -> None:
+        self._preview_repaint_due = False
+        if self.preview_layer is not None and not self._preview_closed and not self.done:
+            self._preview_painted = time.monotonic()
+            try:
+                self.preview_layer.triggerRepaint()
+            except RuntimeError:  # pragma: no cover - deleted meanwhile
+                pass
 
     def _open_preview(self) -> bool:
-        from qgis.core import QgsLayerTreeLayer
-
         from ..assets import layers
         from ..assets.layer_style import apply_asset_style
 
@@ -325,28 +437,43 @@ class LoadAssetsTask(PixxelTask):
         layer = layers.new_asset_memory_layer(f"{title} assets{self.PREVIEW_SUFFIX}")
         layer.setCustomProperty(layers.ROLE_PROPERTY, "preview")
         apply_asset_style(layer)
+        self.preview_layer = layer
+        return True
+
+    def _show_preview(self) -> None:
+        from qgis.core import QgsLayerTreeLayer
+
+        from ..assets import layers
+
+        project = self.project or QgsProject.instance()
+        d = layers.aoi_dict(self.aoi)
+        aoi_id = str(d.get("aoi_id") or "")
         group = layers.find_aoi_group(project, aoi_id)
         if group is None:
+            title = str(d.get("name") or aoi_id)
             group = project.layerTreeRoot().insertGroup(0, self.group_name or f"Pixxel: {title}")
             group.setCustomProperty(layers.AOI_PROPERTY, aoi_id)
             self._preview_group = group
+        layer = self.preview_layer
         project.addMapLayer(layer, False)
         group.addChildNode(QgsLayerTreeLayer(layer))
-        self.preview_layer = layer
+        self._preview_shown = True
         if self.on_preview is not None:
             self._call(self.on_preview, layer)
-        return True
 
     def _drop_preview(self, keep_group: bool) -> None:
         """Remove the preview layer (and, unless kept, the group it created if nothing else is in it)."""
         self._preview_closed = True
+        self._preview_queue.clear()
         layer, self.preview_layer = self.preview_layer, None
         group, self._preview_group = self._preview_group, None
         project = self.project or QgsProject.instance()
         if layer is not None:
             try:
-                if project.mapLayer(layer.id()) is not None:
-                    project.removeMapLayer(layer.id())
+                if self._preview_shown and project.mapLayer(layer.id()) is not None:
+                    layer = project.takeMapLayer(layer)
+                if layer is not None:
+                    release_off_main_thread(layer)
             except RuntimeError:  # already deleted
                 pass
         if group is not None and not keep_group:
