@@ -181,3 +181,53 @@ def test_loading_an_aoi_again_shows_no_preview(qgis_app, sim_factory, api_key, t
     assert again.preview_batches == 0 and results[1]["asset_layer"].id() == first.id()
     assert len(project.mapLayers()) == 2 and first.featureCount() == 300
     client.close()
+
+
+ODD_VALUES = [None, True, False, 0, -1, 2**31, -(2**31) - 1, 1.5, float("nan"), float("inf"), 1e308 * 10, "",
+              " 7 ", "x", "2022-11-14", "2022-11-14 12:55:00Z", "2022-11-14T25:00:00", [], [1, 2], ["B1", 2],
+              {"a": 1}, 3.0]
+
+
+def test_compiled_row_converter_equals_the_per_field_plan(qgis_app):
+    """The generated row function (inline fast paths) gives exactly the per-field converters' result."""
+    from pixxel_qgis.core.assets.asset_fields import AOI_FIELDS, ASSET_FIELDS, AssetRowConverter
+
+    for spec in (ASSET_FIELDS, AOI_FIELDS):
+        conv = AssetRowConverter(spec)
+        keys = sorted({src for _, _, src in spec if src} | {"is_favourite", "unknown"})
+        rows = [make_asset(i) for i in range(5)] + [{}, {"unknown": 1}, DOCS_EXAMPLE_ASSET]
+        for i in range(len(ODD_VALUES)):
+            rows.append({k: ODD_VALUES[(i + j) % len(ODD_VALUES)] for j, k in enumerate(keys)})
+        for raw in rows:
+            assert conv(raw) == conv.convert_by_plan(raw), raw
+
+
+def test_ring_fast_path_equals_the_general_path():
+    """Rings of plain [x, y] pairs take a C-only path; anything else the general one: same results."""
+    from pixxel_qgis.core.assets import asset_geometry as G
+
+    def general(ring):
+        try:
+            return G.array("d", [c for pt in ring for c in (pt[0], pt[1])])
+        except (TypeError, IndexError, KeyError, OverflowError):
+            return None
+
+    sq = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]
+    rings = [
+        sq, sq[:-1], [tuple(p) for p in sq], [[0, 0, 5], [1, 0, 5], [1, 1, 5], [0, 0, 5]],
+        [[0], [1, 0, 2], [1, 1], [0, 0]], [["a", "b"], [1, 0], [1, 1], [0, 0]], [[True, False], [1, 0], [1, 1]],
+        [[0, 0], [1, 1], [0, 0], [1, 1], [0, 0]], [[0, 0], [0, 0], [1, 1], [2, 0], [0, 0]],
+        [[0, 0], [1, 0], [0, 0], [1, 1], [0, 0]], [123, [1, 0], [1, 1]], [[1e400, 0], [1, 0], [1, 1]],
+        [[[0, 0]], [1, 0], [1, 1]], [{"x": 0, "y": 0}, [1, 0], [1, 1]],
+    ]
+    for ring in rings:
+        got = G._ring_coords(ring)
+        flat = general(ring)
+        if flat is not None and G._isfinite(G._fsum(flat)):
+            if flat[0] != flat[-2] or flat[1] != flat[-1]:
+                flat.extend(flat[:2])
+            if len(flat) < 8 or len({(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)}) < 3:
+                flat = None
+        else:
+            flat = None
+        assert got == flat, ring

@@ -282,6 +282,7 @@ class AssetRowConverter:
         self._plan = tuple(plan)
         self._known = known
         self.width = len(spec)
+        self._convert_dict = _compile_row(self._plan, self._extra_index, known)
 
     def __call__(self, raw: Any) -> List[Any]:
         if not isinstance(raw, dict):
@@ -292,11 +293,50 @@ class AssetRowConverter:
                 except (TypeError, ValueError):
                     row[self._extra_index] = None
             return row
+        return self._convert_dict(raw)
+
+    def convert_by_plan(self, raw: Dict[str, Any]) -> List[Any]:
+        """The reference conversion of a dict (one converter call per field); ``__call__`` compiles the
+        same plan into one function (see ``_compile_row``) and must give exactly this."""
         get = raw.get
         row = [conv(get(src)) if src else None for src, conv in self._plan]
         if self._extra_index is not None and not self._known.issuperset(raw):
             row[self._extra_index] = _json_text(raw, self._known)
         return row
+
+
+def _compile_row(plan, extra_index: Optional[int], known) -> Callable[[Dict[str, Any]], List[Any]]:
+    """The plan as one generated function: the common case of each field (a str for a text field, an int
+    in range, a finite float) is an inline type check instead of a converter call; anything else goes to
+    the same converter as before. About half the time of the per-field calls for 10k+ assets (issue 15);
+    ``AssetRowConverter.convert_by_plan`` is the reference the tests compare it with."""
+    ns: Dict[str, Any] = {
+        "to_str": _to_str, "to_int": _to_int, "to_float": _to_float, "isfinite": math.isfinite,
+        "json_text": _json_text, "known": known, "superset": known.issuperset,
+    }
+    body = ["def convert(raw):", "    get = raw.get"]
+    cells = []
+    for i, (src, conv) in enumerate(plan):
+        if not src:
+            cells.append("None")
+            continue
+        v = f"v{i}"
+        body.append(f"    {v} = get({src!r})")
+        if conv is _to_str:
+            cells.append(f"({v} if {v}.__class__ is str else to_str({v}))")
+        elif conv is _to_int:
+            cells.append(f"({v} if {v}.__class__ is int and {_INT_MIN} <= {v} <= {_INT_MAX} else to_int({v}))")
+        elif conv is _to_float:
+            cells.append(f"({v} if {v}.__class__ is float and isfinite({v}) else to_float({v}))")
+        else:
+            ns[f"c{i}"] = conv
+            cells.append(f"c{i}({v})")
+    body.append("    row = [" + ", ".join(cells) + "]")
+    if extra_index is not None:
+        body.append(f"    if not superset(raw):\n        row[{extra_index}] = json_text(raw, known)")
+    body.append("    return row")
+    exec(compile("\n".join(body), "<pixxel asset row>", "exec"), ns)  # our own text, no input in it
+    return ns["convert"]
 
 
 def asset_attributes(raw: Any) -> List[Any]:

@@ -15,6 +15,7 @@ import math
 import struct
 import sys
 from array import array
+from itertools import chain
 from typing import Any, Optional
 
 __all__ = ["geojson_to_wkb", "ring_is_usable"]
@@ -25,6 +26,10 @@ _POLY_HEADER = struct.Struct("<BII")  # byte order, type 3, number of rings
 _UINT = struct.Struct("<I")
 _fsum = math.fsum
 _isfinite = math.isfinite
+_chain = chain.from_iterable
+_map = map
+_set = set
+_PAIR = {2}
 
 
 def _ring_coords(ring: Any) -> Optional[array]:
@@ -32,20 +37,38 @@ def _ring_coords(ring: Any) -> Optional[array]:
     if not isinstance(ring, (list, tuple)) or len(ring) < 3:
         return None
     try:
-        # pt[0], pt[1] raises TypeError/IndexError/KeyError for non-sequences (e.g. the docs' 123),
-        # array('d') raises TypeError for strings, None, dicts.
-        flat = array("d", [c for pt in ring for c in (pt[0], pt[1])])
-    except (TypeError, IndexError, KeyError, OverflowError):
+        # Fast path, C loops only: every position has two items that are numbers. map(len) raises
+        # TypeError for a position without a length (the docs' 123), array('d') for items that are not
+        # numbers (strings, lists, dicts' keys); those rings, and 3D ones, take the general path.
+        if _set(_map(len, ring)) != _PAIR:
+            raise TypeError
+        flat = array("d", _chain(ring))
+    except TypeError:
+        try:
+            # pt[0], pt[1] raises TypeError/IndexError/KeyError for non-sequences (e.g. the docs' 123),
+            # array('d') raises TypeError for strings, None, dicts.
+            flat = array("d", [c for pt in ring for c in (pt[0], pt[1])])
+        except (TypeError, IndexError, KeyError, OverflowError):
+            return None
+    except OverflowError:
         return None
     if not _isfinite(_fsum(flat)):  # any NaN / inf (or absurdly large values)
         return None
     if flat[0] != flat[-2] or flat[1] != flat[-1]:
         flat.append(flat[0])
         flat.append(flat[1])
-    if len(flat) < 8:  # a closed ring needs four positions (three distinct)
+    n = len(flat)
+    if n < 8:  # a closed ring needs four positions (three distinct)
         return None
-    # at least three distinct positions (a ring [a, b, a, b, a] has no area at all)
-    if len({(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)}) < 3:
+    # at least three distinct positions (a ring [a, b, a, b, a] has no area at all); the first three
+    # positions pairwise distinct (the usual case) settle it without building a set
+    if (
+        (flat[0] != flat[2] or flat[1] != flat[3])
+        and (flat[2] != flat[4] or flat[3] != flat[5])
+        and (flat[0] != flat[4] or flat[1] != flat[5])
+    ):
+        return flat
+    if len({(flat[i], flat[i + 1]) for i in range(0, n, 2)}) < 3:
         return None
     return flat
 

@@ -372,7 +372,8 @@ class LoadAssetsTask(PixxelTask):
 
     # -- main thread: progressive preview
     # Each step is short and runs in its own turn of the event loop (QTimer 0), so the canvas and the panel
-    # stay responsive: open the layer, put it in the project, zoom, then one page of features per turn.
+    # stay responsive: open (and style) the layer, add the first page, put it in the project and zoom (the
+    # first redraw has footprints), then one page of features per turn, redrawn a few times a second.
     def _show_batch(self, features) -> None:
         if self._preview_closed or self.done or self.isCanceled():
             return
@@ -395,25 +396,29 @@ class LoadAssetsTask(PixxelTask):
                     self._preview_closed = True
                     self._preview_queue.clear()
                     return
-            elif not self._preview_shown:
-                self._show_preview()
-            elif self._preview_queue:
+            elif self._preview_queue and (self._preview_shown or self.preview_batches == 0):
                 self.preview_layer.dataProvider().addFeatures(self._preview_queue.popleft())
                 self.preview_batches += 1
-                now = time.monotonic()
-                if self.preview_batches == 1 or now - self._preview_painted >= self.PREVIEW_REPAINT_S:
-                    self._preview_painted = now  # the first footprints at once, then a few redraws a second
-                    self.preview_layer.triggerRepaint()
-                elif not self._preview_repaint_due:
-                    self._preview_repaint_due = True
-                    QTimer.singleShot(int(self.PREVIEW_REPAINT_S * 1000), self._repaint_preview)
+                if self._preview_shown:
+                    self._repaint_preview_soon()
+            elif not self._preview_shown:
+                self._show_preview()  # with its first page already in: the first redraw shows footprints
         except RuntimeError:  # the preview was deleted (e.g. the user removed it): stop previewing
             self.preview_layer = None
             self._preview_closed = True
             self._preview_queue.clear()
             return
-        if self._preview_queue:
+        if self._preview_queue or not self._preview_shown:
             self._schedule_preview_step()
+
+    def _repaint_preview_soon(self) -> None:
+        now = time.monotonic()
+        if now - self._preview_painted >= self.PREVIEW_REPAINT_S:
+            self._preview_painted = now  # a few redraws a second, not one per page
+            self.preview_layer.triggerRepaint()
+        elif not self._preview_repaint_due:
+            self._preview_repaint_due = True
+            QTimer.singleShot(int(self.PREVIEW_REPAINT_S * 1000), self._repaint_preview)
 
     def _repaint_preview(self) -> None:
         self._preview_repaint_due = False
@@ -458,6 +463,7 @@ class LoadAssetsTask(PixxelTask):
         project.addMapLayer(layer, False)
         group.addChildNode(QgsLayerTreeLayer(layer))
         self._preview_shown = True
+        self._preview_painted = time.monotonic()  # adding it to the project redraws the canvas
         if self.on_preview is not None:
             self._call(self.on_preview, layer)
 
