@@ -142,6 +142,19 @@ def quick_gil_handoff(interval: float = LOAD_SWITCH_INTERVAL_S):
                 sys.setswitchinterval(_switch_before)
 
 
+def release_in_background(items: Deque[Any]) -> None:
+    """Drop many Python objects (pages of QgsFeature) in a short-lived thread, one page at a time: freeing
+    5000 features at once held the GIL ~20 ms in the main thread (py-spy, ``make bench`` Responsiveness)."""
+    if not items:
+        return
+
+    def drop():
+        while items:
+            items.popleft()
+
+    threading.Thread(target=drop, name="pixxel-release-pages", daemon=True).start()
+
+
 class PixxelTask(QgsTask):
     """Base: subclasses implement ``work()``; its return value becomes ``self.result``."""
 
@@ -304,6 +317,7 @@ class LoadAssetsTask(PixxelTask):
     featuresReady = pyqtSignal(object)  # a list of QgsFeature (one page), emitted from run()
 
     PREVIEW_SUFFIX = " (loading…)"
+    PREVIEW_STEP_FEATURES = 1000  # features added to the preview per event-loop turn, at most about
     PREVIEW_REPAINT_S = 0.4  # at most this often the canvas redraws the growing preview (each redraw is work)
 
     def __init__(self, client, aoi, gpkg_path: Optional[str] = None, project: Optional[QgsProject] = None,
@@ -326,7 +340,7 @@ class LoadAssetsTask(PixxelTask):
         self.preview_layer = None  # the progressive layer while loading (main thread)
         self.preview_batches = 0  # batches added to it
         self._preview_group = None  # the AOI group, when the preview created it
-        self._preview_closed = not progressive
+        self._preview_closed = not progressive or self._already_loaded()
         self._preview_queue: Deque[Any] = deque()  # pages of features waiting for the main thread
         self._preview_step_due = False
         self._preview_shown = False  # the preview layer is in the project
@@ -350,7 +364,7 @@ class LoadAssetsTask(PixxelTask):
 
         # Pages stream into the layer (or the new GeoPackage): each page's JSON is dropped once its
         # features exist, so peak memory holds the features once, not every page's parsed JSON as well.
-        on_batch = None if self._preview_closed else self.featuresReady.emit
+        on_batch = None if self._preview_closed else self._emit_batch
         prepared = layers.prepare_aoi_layers(self._pages(), self.aoi, self.gpkg_path, on_batch=on_batch)
         main = QCoreApplication.instance().thread()
         for lyr in (prepared.asset_layer, prepared.boundary_layer):
@@ -359,6 +373,10 @@ class LoadAssetsTask(PixxelTask):
         self.prepared = prepared
         self.setProgress(100.0)
         return prepared.feature_count
+
+    def _emit_batch(self, features) -> None:
+        if not self._preview_closed:  # e.g. the AOI was already in the project: no preview, nothing to send
+            self.featuresReady.emit(features)
 
     def _pages(self):
         for page in self.client.iter_asset_pages(
@@ -369,6 +387,12 @@ class LoadAssetsTask(PixxelTask):
                 raise CancelledError("Cancelled")
             self.pages += 1
             yield page
+
+    def _already_loaded(self) -> bool:
+        from ..assets import layers
+
+        aoi_id = str(layers.aoi_dict(self.aoi).get("aoi_id") or "")
+        return not aoi_id or bool(layers.find_aoi_layers(self.project or QgsProject.instance(), aoi_id))
 
     # -- main thread: progressive preview
     # Each step is short and runs in its own turn of the event loop (QTimer 0), so the canvas and the panel
@@ -397,8 +421,12 @@ class LoadAssetsTask(PixxelTask):
                     self._preview_queue.clear()
                     return
             elif self._preview_queue and (self._preview_shown or self.preview_batches == 0):
-                self.preview_layer.dataProvider().addFeatures(self._preview_queue.popleft())
+                features = self._preview_queue.popleft()
                 self.preview_batches += 1
+                while self._preview_shown and self._preview_queue and len(features) < self.PREVIEW_STEP_FEATURES:
+                    features = features + self._preview_queue.popleft()  # catching up: two pages in one step
+                    self.preview_batches += 1
+                self.preview_layer.dataProvider().addFeatures(features)
                 if self._preview_shown:
                     self._repaint_preview_soon()
             elif not self._preview_shown:
@@ -470,7 +498,8 @@ class LoadAssetsTask(PixxelTask):
     def _drop_preview(self, keep_group: bool) -> None:
         """Remove the preview layer (and, unless kept, the group it created if nothing else is in it)."""
         self._preview_closed = True
-        self._preview_queue.clear()
+        release_in_background(self._preview_queue)  # pages not shown yet: thousands of features to free
+        self._preview_queue = deque()
         layer, self.preview_layer = self.preview_layer, None
         group, self._preview_group = self._preview_group, None
         project = self.project or QgsProject.instance()
