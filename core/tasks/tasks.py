@@ -529,10 +529,16 @@ class LoadAssetsTask(PixxelTask):
 
         prepared = self.prepared
         project = self.project or QgsProject.instance()
+        preview_group = self._preview_group
         self._drop_preview(keep_group=True)  # the final layers go into the same group
-        group, added = layers.add_aoi_to_project(
-            project, self.aoi, prepared.asset_layer, prepared.boundary_layer, self.group_name
-        )
+        try:
+            group, added = layers.add_aoi_to_project(
+                project, self.aoi, prepared.asset_layer, prepared.boundary_layer, self.group_name
+            )
+        except BaseException:
+            if preview_group is not None and not preview_group.children() and preview_group.parent() is not None:
+                preview_group.parent().removeChildNode(preview_group)  # no empty group left behind
+            raise
         return {
             "aoi": self.aoi,
             "asset_layer": added.get("assets", prepared.asset_layer),
