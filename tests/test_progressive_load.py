@@ -231,3 +231,11 @@ def test_ring_fast_path_equals_the_general_path():
         else:
             flat = None
         assert got == flat, ring
+
+
+def test_band_names_fast_path_keeps_non_text_bands():
+    from pixxel_qgis.core.assets.asset_fields import _bands_text
+
+    assert _bands_text(["B1", "B2"]) == "B1, B2" and _bands_text(("B1",)) == "B1"
+    assert _bands_text(["B1", 2, None, {"b": 3}]) == 'B1, 2, null, {"b": 3}'
+    assert _bands_text([]) == "" and _bands_text("B1,B2") == "B1,B2" and _bands_text(7) is None

@@ -176,7 +176,10 @@ def _to_bool_int(v: Any) -> Optional[int]:
 
 def _bands_text(v: Any) -> Optional[str]:
     if isinstance(v, (list, tuple)):
-        return ", ".join(b if isinstance(b, str) else json.dumps(b, default=str) for b in v)
+        try:
+            return ", ".join(v)  # the usual case, all names: one C call (hyperspectral lists are long)
+        except TypeError:
+            return ", ".join(b if isinstance(b, str) else json.dumps(b, default=str) for b in v)
     if isinstance(v, str):
         return v
     return None
@@ -199,12 +202,19 @@ def parse_datetime(v: Any) -> Optional[QDateTime]:
     """ISO 8601 with 'T' or a space, 'Z' or an offset, any fraction -> QDateTime (UTC if no zone); else None."""
     if not isinstance(v, str) or len(v) < 10:
         return None
-    dt = QDateTime.fromString(v.strip(), Qt.DateFormat.ISODateWithMs)
+    dt = _datetime_from_string(v.strip(), _ISO_WITH_MS)
     if not dt.isValid():
         return None
-    if dt.timeSpec() == Qt.TimeSpec.LocalTime:  # no zone given: the API speaks UTC
-        dt.setTimeSpec(Qt.TimeSpec.UTC)
+    if dt.timeSpec() == _LOCAL_TIME:  # no zone given: the API speaks UTC
+        dt.setTimeSpec(_UTC)
     return dt
+
+
+# looked up once: every asset has two timestamps, and most are unique (no cache hit)
+_datetime_from_string = QDateTime.fromString
+_ISO_WITH_MS = Qt.DateFormat.ISODateWithMs
+_LOCAL_TIME = Qt.TimeSpec.LocalTime
+_UTC = Qt.TimeSpec.UTC
 
 
 def parse_date(v: Any) -> Optional[QDate]:
