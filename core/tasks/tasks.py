@@ -92,7 +92,14 @@ def _stop_reaper() -> None:
             pass
 
 
-def release_off_main_thread(obj) -> None:
+#: How long a layer handed to ``release_off_main_thread`` is kept before it is deleted: a canvas render
+#: started before it left the project keeps a copy of its features, and whoever drops the last copy frees
+#: them; kept a while, that is the helper thread, not the end of the render on the main thread.
+RELEASE_DELAY_MS = 10_000
+_kept_for_release: set = set()
+
+
+def release_off_main_thread(obj, delay_ms: int = RELEASE_DELAY_MS) -> None:
     """Delete a QObject (e.g. a memory layer of 10k features, ~30 ms to free) in a helper thread, so the
     main thread does not freeze while its memory is released. ``obj`` must belong to no project and no
     parent. Main thread only; without a Qt application it is simply dropped."""
@@ -106,8 +113,20 @@ def release_off_main_thread(obj) -> None:
         _reaper.start()
         atexit.register(_stop_reaper)
         app.aboutToQuit.connect(_stop_reaper)
+    from qgis.PyQt import sip
+
+    sip.transferto(obj, None)  # C++ owns it now: Python never deletes it on the main thread
     obj.moveToThread(_reaper)
-    obj.deleteLater()
+    _kept_for_release.add(obj)
+
+    def delete():
+        _kept_for_release.discard(obj)
+        try:
+            obj.deleteLater()  # runs in the helper thread, which owns it now
+        except RuntimeError:  # pragma: no cover - already deleted (application shutting down)
+            pass
+
+    QTimer.singleShot(max(0, int(delay_ms)), delete)
 
 
 _switch_lock = threading.Lock()
@@ -151,6 +170,7 @@ def release_in_background(items: Deque[Any]) -> None:
     def drop():
         while items:
             items.popleft()
+            time.sleep(0.001)  # let the main thread have the GIL between pages
 
     threading.Thread(target=drop, name="pixxel-release-pages", daemon=True).start()
 
