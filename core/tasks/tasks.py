@@ -324,11 +324,11 @@ class LoadAssetsTask(PixxelTask):
     ``on_done`` gets a dict: ``{"aoi", "asset_layer", "boundary_layer", "group", "count", "gpkg",
     "message"}``. ``gpkg_path=None`` keeps memory layers.
 
-    Progressive display (``progressive=True``, the default, when the AOI is not in the project yet): each
-    page's features, once built in ``run()``, are sent to the main thread (``featuresReady``) and added to
-    a *preview* memory layer, "<AOI> assets (loading…)", in the AOI's group, styled like the final layer,
-    so footprints appear while later pages are still being fetched. ``on_preview(layer)`` is called once,
-    when the preview appears (the panel zooms to the AOI). When the task ends the preview is removed: on
+    Progressive display (``progressive=True``, the default, when the AOI is not in the project yet): when
+    the task starts, a *preview* memory layer, "<AOI> assets (loading…)", styled like the final layer, is
+    put in the AOI's group and ``on_preview(layer)`` is called (the panel zooms to the AOI); each page's
+    features, once built in ``run()``, are sent to the main thread (``featuresReady``) and added to it, so
+    footprints appear while later pages are still being fetched. When the task ends the preview is removed: on
     success the final layer (the same layer a non-progressive load gives: GeoPackage, name, group, style)
     takes its place; on cancel or error nothing of the load stays in the project (no half layer).
     The preview is never written anywhere and is not tagged with the AOI id (it is not an AOI layer).
@@ -337,7 +337,7 @@ class LoadAssetsTask(PixxelTask):
     featuresReady = pyqtSignal(object)  # a list of QgsFeature (one page), emitted from run()
 
     PREVIEW_SUFFIX = " (loading…)"
-    PREVIEW_STEP_FEATURES = 1000  # features added to the preview per event-loop turn, at most about
+    PREVIEW_STEP_FEATURES = 500  # features added to the preview per event-loop turn (more when catching up)
     PREVIEW_REPAINT_S = 0.4  # at most this often the canvas redraws the growing preview (each redraw is work)
 
     def __init__(self, client, aoi, gpkg_path: Optional[str] = None, project: Optional[QgsProject] = None,
@@ -368,6 +368,8 @@ class LoadAssetsTask(PixxelTask):
         self._preview_repaint_due = False
         if progressive:
             self.featuresReady.connect(self._show_batch)
+            if not self._preview_closed:
+                self.begun.connect(self._start_preview)  # while the first pages are on their way
 
     def _progress(self, done, total=None):
         if total:
@@ -415,9 +417,10 @@ class LoadAssetsTask(PixxelTask):
         return not aoi_id or bool(layers.find_aoi_layers(self.project or QgsProject.instance(), aoi_id))
 
     # -- main thread: progressive preview
-    # Each step is short and runs in its own turn of the event loop (QTimer 0), so the canvas and the panel
-    # stay responsive: open (and style) the layer, add the first page, put it in the project and zoom (the
-    # first redraw has footprints), then one page of features per turn, redrawn a few times a second.
+    # The empty, styled preview goes into the project when the task starts (``begun``), while the first
+    # requests are in flight and the main thread has the GIL to itself; then each page's features are
+    # added in a short step of their own (QTimer 0), the first page redrawn at once, the next ones a few
+    # times a second, so the canvas and the panel stay responsive.
     def _show_batch(self, features) -> None:
         if self._preview_closed or self.done or self.isCanceled():
             return
@@ -429,6 +432,19 @@ class LoadAssetsTask(PixxelTask):
             self._preview_step_due = True
             QTimer.singleShot(0, self._preview_step)
 
+    def _start_preview(self) -> None:
+        """The task has started: put the empty preview layer in the project (and let the panel zoom) now,
+        while the worker waits for the first pages, so that its first page only has to be added."""
+        if self._preview_closed or self.done or self.preview_layer is not None:
+            return
+        try:
+            if self._open_preview():
+                self._show_preview()
+            else:
+                self._preview_closed = True
+        except RuntimeError:  # pragma: no cover - project or layer deleted meanwhile
+            self._preview_closed = True
+
     def _preview_step(self) -> None:
         self._preview_step_due = False
         if self._preview_closed or self.done:
@@ -436,32 +452,26 @@ class LoadAssetsTask(PixxelTask):
             return
         try:
             if self.preview_layer is None:
-                if not self._open_preview():
-                    self._preview_closed = True
-                    self._preview_queue.clear()
-                    return
-            elif self._preview_queue and (self._preview_shown or self.preview_batches == 0):
+                self._start_preview()
+            elif self._preview_queue:
                 features = self._preview_queue.popleft()
                 self.preview_batches += 1
-                while self._preview_shown and self._preview_queue and len(features) < self.PREVIEW_STEP_FEATURES:
-                    features = features + self._preview_queue.popleft()  # catching up: two pages in one step
+                while self._preview_queue and len(features) < self.PREVIEW_STEP_FEATURES:
+                    features = features + self._preview_queue.popleft()  # catching up: pages in one step
                     self.preview_batches += 1
                 self.preview_layer.dataProvider().addFeatures(features)
-                if self._preview_shown:
-                    self._repaint_preview_soon()
-            elif not self._preview_shown:
-                self._show_preview()  # with its first page already in: the first redraw shows footprints
+                self._repaint_preview_soon()
         except RuntimeError:  # the preview was deleted (e.g. the user removed it): stop previewing
             self.preview_layer = None
             self._preview_closed = True
+        if self._preview_closed:
             self._preview_queue.clear()
-            return
-        if self._preview_queue or not self._preview_shown:
+        elif self._preview_queue:
             self._schedule_preview_step()
 
     def _repaint_preview_soon(self) -> None:
         now = time.monotonic()
-        if now - self._preview_painted >= self.PREVIEW_REPAINT_S:
+        if self.preview_batches == 1 or now - self._preview_painted >= self.PREVIEW_REPAINT_S:
             self._preview_painted = now  # a few redraws a second, not one per page
             self.preview_layer.triggerRepaint()
         elif not self._preview_repaint_due:
@@ -511,7 +521,6 @@ class LoadAssetsTask(PixxelTask):
         project.addMapLayer(layer, False)
         group.addChildNode(QgsLayerTreeLayer(layer))
         self._preview_shown = True
-        self._preview_painted = time.monotonic()  # adding it to the project redraws the canvas
         if self.on_preview is not None:
             self._call(self.on_preview, layer)
 
