@@ -57,8 +57,19 @@ class PixxelDockWidget(QgsDockWidget):
     client_options: dict = {}
     #: extra PollAoiTask (client.polling.poll_aoi) keywords; empty: its defaults (tests shorten the delays)
     poll_options: dict = {}
-    #: the plugin's AOI board (core.board.manager.BoardManager), None without the plugin (tests, scripts)
-    board = None
+    _board = None
+
+    @property
+    def board(self):
+        """The plugin's AOI board (core.board.manager.BoardManager), None without the plugin (tests, scripts)."""
+        return self._board
+
+    @board.setter
+    def board(self, value):
+        self._board = value
+        aois = getattr(self, "aois", None)
+        if aois is not None:  # the Existing AOIs list views the board's records
+            aois.bind()
 
     def __init__(self, iface, parent=None):
         super().__init__(TITLE, parent)
@@ -194,6 +205,9 @@ class PixxelDockWidget(QgsDockWidget):
                               self.alive(on_error), self.alive(on_cancel))
 
     def _connection_saved(self):
+        if self.board is not None:  # the board's poller uses the new key, URL and network settings
+            self.board.connection_changed()
+        self.aois.bind()
         self.aoi_form.refresh_reference_data()
         self.aois.refresh_aois()
 
