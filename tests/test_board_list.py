@@ -16,7 +16,9 @@ NEW_KEY = "pixxel-new-key-0000000000000000000001"
 
 
 def list_gets(sim):
-    return [p for m, p, _s in sim.request_log if m == "GET" and p == "/v0/aois"]
+    """The list's requests (GET /v0/aois without a name filter: those are the form's name checks)."""
+    return [r.url for r in sim.recorder.requests
+            if r.method == "GET" and r.path == "/v0/aois" and "aoi_name=" not in r.url]
 
 
 def key_of(request):
@@ -79,6 +81,24 @@ def test_the_list_and_the_layer_show_what_the_poller_sees_without_a_refresh(save
     dock.aois.select(aoi.aoi_id)
     chosen = dock.aois.selected_aoi()
     assert chosen.aoi_id == aoi.aoi_id and chosen.name == "Seen by the poller" and chosen.geometry["type"]
+
+
+def test_an_aoi_created_in_the_panel_is_in_the_list_at_once_with_its_final_status(saved, plugin, bengaluru, api_key):
+    from pixxel_qgis.tests.helpers import connect, fill_form, run_create
+
+    sim, base_url, _client = saved
+    sim.update_config(aoi_duration_s=0.6, asset_count=4)
+    plugin.iface.setActiveLayer(bengaluru)
+    dock = plugin.dock
+    connect(dock, sim, api_key)  # the panel's lists (projects, satellites, AOIs) loaded
+    lists_before = len(list_gets(sim))
+    fill_form(dock, bengaluru, name="Made in the panel")
+    run_create(dock)
+    assert dock.aois.proxy.rowCount() == 1 and dock.aois.cell(0, 0) == "Made in the panel"
+    assert dock.aois.cell(0, 1) == "success"  # the create flow's own answer, through the board
+    (created,) = sim.aois()
+    assert status_of(plugin.board.pollers[base_url].layer, created["aoi_id"])["status"] == "success"
+    assert len(list_gets(sim)) == lists_before  # no list request after the create: the board already has it
 
 
 def test_a_new_key_saved_in_the_panel_is_used_by_the_next_poll(saved, plugin, project, api_key):

@@ -94,7 +94,8 @@ class PixxelDockWidget(QgsDockWidget):
         self.connection.saved.connect(self.slot(self._connection_saved))
         # the boundary layer replaces the preview of the AOI geometry
         self.flow.assetsLoaded.connect(self.slot(self.aoi_geometry.preview.clear))
-        self.flow.flowEnded.connect(self.slot(lambda: self.aois.refresh_aois(quiet=True)))
+        # without the plugin's board the list is refreshed after a create; with it, it already shows the AOI
+        self.flow.flowEnded.connect(self.slot(lambda: self.aois.refresh_aois(quiet=True) if self.board is None else None))
         self.visibilityChanged.connect(self._visibility_changed)
 
         # Tabs on the side: six titles side by side would not fit a dock 300 px wide.
