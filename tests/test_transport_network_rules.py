@@ -15,7 +15,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from pixxel_qgis.client import NotFoundError, PixxelConnectionError, PixxelTimeoutError
+from pixxel_qgis.client import NotFoundError, PixxelConnectionError, PixxelError, PixxelTimeoutError
 from pixxel_qgis.client import transport as tr
 
 pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
@@ -273,3 +273,25 @@ def test_connecting_is_given_up_after_at_most_ten_seconds(server, tmp_path, time
     assert adapter.timeouts == [(connect, timeout)] * 2, (
         f"timeouts sent (API request, download): {adapter.timeouts}: the connect timeout must be capped at "
         f"10 s (a dead address fails fast) and the read timeout stay {timeout:g} s")
+
+
+def test_a_proxy_asking_for_credentials_says_where_to_enter_them(server):
+    api = server(_answering("api"))
+    proxy = server(lambda *a: (407, {**JSON, "Proxy-Authenticate": 'Basic realm="corp"'}, b"{}"))
+    t = tr.Transport(KEY, api.url, max_retries=0, proxies={"http": proxy.url, "https": proxy.url})
+    with pytest.raises(PixxelConnectionError) as info:
+        t.request("GET", "/ping", op="ping")
+    text = f"{info.value} {info.value.hint}"
+    assert "proxy asks for a user name and password (HTTP 407)" in text and "Settings > Options > Network" in text
+    assert api.requests == []
+
+
+@pytest.mark.parametrize("status", [406, 408])
+def test_other_client_errors_are_not_blamed_on_the_proxy(server, status):
+    api = server(lambda *a: (status, JSON, b'{"detail": "no"}'))
+    with pytest.raises(PixxelError) as info:
+        tr.Transport(KEY, api.url, max_retries=0).request("GET", "/ping", op="ping")
+    assert "proxy" not in f"{info.value} {info.value.hint}".lower(), (
+        f"HTTP {status} came from the API, not from a proxy: the message must not send the user to the proxy "
+        "settings")
+    assert f"HTTP status {status}" in str(info.value)
