@@ -136,11 +136,6 @@ EQUIVALENT = {
     f"{_A}|ReplaceFalseWithTrue|return shapely.make_valid(geom, method=\"structure\", keep_collapsed=False)|return shapely.make_valid(geom, method=\"structure\", keep_collapsed=True)":
         "collapsed parts kept by make_valid are lines or points, which _polygon_parts drops right after.",
     # ---------------------------------------------------------------- judged after the tests of issue 16b
-    f"{_N}|ReplaceTrueWithFalse|if not am.masterPasswordIsSet() and not am.setMasterPassword(True):|if not am.masterPasswordIsSet() and not am.setMasterPassword(False):":
-        "QgsAuthManager::setMasterPassword(bool verify) reads `verify` only when a master password is already "
-        "set (it then returns true without verifying); this call is made only when none is set, and then QGIS "
-        "prompts and always verifies what was typed. Checked with QGIS's real prompt: a wrong password is "
-        "refused and the right one accepted either way (tests/test_connection_auth_failures.py).",
     f"{_C}|ExceptionReplacer|except (ValidationError, RecursionError) as exc:|except (ValidationError, type(\"MutantOnlyException\", (Exception,), {{}})) as exc:":
         "defensive: no server answer reaches pydantic deep enough to recurse. Measured against a loopback server "
         "with an AOI field nested 1 to 3000 levels deep: the transport's JSON decoder refuses 990 levels and "

@@ -442,8 +442,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         shutil.rmtree(base, ignore_errors=True)
     if args.module and len(args.module) < len(TARGETS):
         # a partial run: merge with the stored outcomes of the other modules for the report
+        ran = set(results)  # (not `results` itself: it gains each module at its first merged row)
         for row in previous.values():
-            if row["module"] not in results:
+            if row["module"] not in ran:
                 results.setdefault(row["module"], []).append(Mutant(**{k: row[k] for k in (
                     "module", "operator", "occurrence", "line", "before", "after", "outcome", "tests_run",
                     "killed_by", "seconds", "crashes") if k in row}))

@@ -18,6 +18,7 @@ TARGETS = {
             "tests/test_key_on_the_wire.py",
             "tests/test_create_no_duplicates.py",
             "tests/test_wait_for_aoi_pace.py",
+            "tests/test_create_lookup_details.py",
         ],
         "qgis": False,
     },
