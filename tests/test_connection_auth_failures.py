@@ -100,14 +100,21 @@ class _TypesAtThePrompt(QgsCredentials):
         return True, self.password
 
 
+# Every credentials object handed to QGIS stays referenced for the whole session: QGIS keeps a raw pointer
+# to its current instance, and a Python object collected while QGIS still points at it would crash it.
+_KEPT_ALIVE = []
+
+
 @pytest.fixture
 def prompt(clean_connection):
     """Install a prompt answering with a password; QGIS's previous prompt and the unlocked state come back."""
     previous = QgsCredentials.instance()
+    _KEPT_ALIVE.append(previous)
     made = []
 
     def install(password):
         made.append(_TypesAtThePrompt(password))
+        _KEPT_ALIVE.append(made[-1])
         made[-1].setInstance(made[-1])
         return made[-1]
 

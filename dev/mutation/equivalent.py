@@ -136,6 +136,13 @@ EQUIVALENT = {
     f"{_A}|ReplaceFalseWithTrue|return shapely.make_valid(geom, method=\"structure\", keep_collapsed=False)|return shapely.make_valid(geom, method=\"structure\", keep_collapsed=True)":
         "collapsed parts kept by make_valid are lines or points, which _polygon_parts drops right after.",
     # ---------------------------------------------------------------- judged after the tests of issue 16b
+    f"{_N}|ReplaceTrueWithFalse|if not am.masterPasswordIsSet() and not am.setMasterPassword(True):|if not am.masterPasswordIsSet() and not am.setMasterPassword(False):":
+        "QgsAuthManager::setMasterPassword(bool verify) reads `verify` only when a master password is already "
+        "set (it then returns true without verifying); this call is made only when none is set, and then QGIS "
+        "prompts and always verifies what was typed. Run by hand, every guarding test passes with the mutant "
+        "(a wrong password typed at QGIS's real prompt is still refused, the right one accepted: "
+        "tests/test_connection_auth_failures.py); in the mutation runner's forked test process it passes "
+        "them too, then QGIS crashes while Python collects garbage (SIGSEGV, every run): 'crashed', not killed.",
     f"{_C}|ExceptionReplacer|except (ValidationError, RecursionError) as exc:|except (ValidationError, type(\"MutantOnlyException\", (Exception,), {{}})) as exc:":
         "defensive: no server answer reaches pydantic deep enough to recurse. Measured against a loopback server "
         "with an AOI field nested 1 to 3000 levels deep: the transport's JSON decoder refuses 990 levels and "

@@ -259,8 +259,8 @@ def run_mutant(worker: Worker, m: Mutant, cov: dict, tests: List[str], qgis: boo
                 break
             # The test process died from a signal (a crash of QGIS or Python, the OOM killer) before pytest
             # could give a verdict. On a loaded machine that happens to unmutated code too, so it is not
-            # counted as a kill: the mutant is run again. A mutant that crashes every time is counted as
-            # killed, and listed as such in the report.
+            # counted as a kill: the mutant is run again. A mutant that crashes every time is "crashed": no
+            # test failed, so it is not counted as killed (it is listed with the survivors, with a reason).
             m.crashes.append(-rc)
         m.tests_run = len(selected)
         if timed_out:
@@ -268,7 +268,7 @@ def run_mutant(worker: Worker, m: Mutant, cov: dict, tests: List[str], qgis: boo
         elif rc == 0:
             m.outcome = "survived"
         elif rc < 0:
-            m.outcome = "killed"
+            m.outcome = "crashed"
             m.killed_by = f"crash: the test process died from signal {-rc} in {CRASH_ATTEMPTS} runs"
         else:
             m.outcome = "timeout" if "Timeout" in output else "killed"
@@ -315,8 +315,9 @@ def report(results: Dict[str, List[Mutant]], path: Path, elapsed: float) -> bool
             lines.append(f"\n`{module}`: operators not applied: {', '.join(skipped)} (see dev/mutation/targets.py).")
     crashed = [m for ms in results.values() for m in ms if m.crashes]
     if crashed:
-        lines += ["", f"Test processes that died from a signal (rerun, up to {CRASH_ATTEMPTS} runs per mutant; "
-                  "a mutant is counted as killed by a crash only when every run died):", ""]
+        lines += ["", f"Test processes that died from a signal (rerun, up to {CRASH_ATTEMPTS} runs per mutant; a "
+                  "mutant whose every run died is 'crashed': not counted as killed, listed with the survivors):",
+                  ""]
         lines += [f"- `{m.module}` line {m.line}, {m.operator}: signal(s) {', '.join(map(str, m.crashes))}, "
                   f"then {m.outcome}" + (f" ({m.killed_by})" if m.killed_by.startswith("crash") else "")
                   for m in crashed]
