@@ -1,6 +1,7 @@
 """The transport's network promises, observed on loopback servers that record what reaches them (issue 16,
-mutation target): per-URL proxy rules, per-server certificate exceptions, the server's request id in errors,
+mutation target): per-URL proxy rules, the server's request id in errors,
 connection reuse across rounds of concurrent requests, the whole-body deadline and the connect-timeout cap.
+Per-server certificate exceptions: tests/test_transport_tls_exceptions.py.
 
 The QGIS-level tests of the same settings (tests/test_network_settings.py) need the QGIS application; these
 talk to client/transport.py directly and run under every supported Python.
@@ -9,7 +10,6 @@ talk to client/transport.py directly and run under every supported Python.
 from __future__ import annotations
 
 import json
-import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -68,57 +68,6 @@ def test_a_direct_rule_bypasses_the_configured_proxy(server, tmp_path):
     t.download(storage.url + "/asset.tif", str(tmp_path / "asset.tif"))
     assert (tmp_path / "asset.tif").read_bytes() == b'{"via": "proxy"}'
     assert storage.requests == []
-
-
-# ----------------------------------------------------------------------------- certificate exceptions
-@pytest.fixture
-def https_api(tmp_path):
-    """A loopback HTTPS server whose certificate no CA bundle trusts (a private CA, trustme)."""
-    trustme = pytest.importorskip("trustme", reason="trustme is in requirements-dev.txt")
-    ca = trustme.CA()
-    cert = ca.issue_cert("127.0.0.1")
-
-    class H(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *a):
-            pass
-
-        def do_GET(self):
-            body = b'{"via": "tls"}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
-    httpd.daemon_threads = True
-    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    cert.configure_cert(ctx)
-    httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield httpd.server_address[1]
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(5)
-
-
-@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
-def test_a_certificate_exception_lets_that_server_be_reached(https_api):
-    t = tr.Transport(KEY, f"https://127.0.0.1:{https_api}", max_retries=0,
-                     insecure_hosts=[f"127.0.0.1:{https_api}"])
-    assert t.request("GET", "/ping", op="ping") == {"via": "tls"}, (
-        "the user made a certificate exception for this host:port (QGIS SSL server exception): its "
-        "certificate must not be verified")
-
-
-def test_a_certificate_exception_for_another_server_does_not_turn_verification_off(https_api):
-    t = tr.Transport(KEY, f"https://127.0.0.1:{https_api}", max_retries=0,
-                     insecure_hosts=[f"127.0.0.1:{https_api + 1}", f"localhost:{https_api}"])
-    with pytest.raises(PixxelConnectionError, match="(?i)certificate"):
-        t.request("GET", "/ping", op="ping")
 
 
 # ------------------------------------------------------------------------------------------ request ids

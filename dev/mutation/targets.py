@@ -32,6 +32,7 @@ TARGETS = {
             "tests/test_transport_units.py",
             "tests/test_network_settings.py",  # issue 18's proxy, CA and insecure-host rules
             "tests/test_transport_network_rules.py",
+            "tests/test_transport_tls_exceptions.py",
         ],
         "qgis": False,
     },
