@@ -9,6 +9,7 @@ _C = "client/client.py"
 _T = "client/transport.py"
 _A = "core/aoi/aoi_shape.py"
 _N = "core/connection.py"
+_V = "core/aoi/coverage.py"
 
 _MARKER = ("cosmic-ray turns the keyword-only marker `*` into the positional-only marker `/`: the parameters "
            "before it become positional-only, those after it positional-or-keyword. Every caller passes them "
@@ -143,6 +144,11 @@ EQUIVALENT = {
         "(a wrong password typed at QGIS's real prompt is still refused, the right one accepted: "
         "tests/test_connection_auth_failures.py); in the mutation runner's forked test process it passes "
         "them too, then QGIS crashes while Python collects garbage (SIGSEGV, every run): 'crashed', not killed.",
+    **{f"{_V}|{op}|if len(clipped) > 1:|{after}":
+       "with one clipped footprint the overlap search pairs it only with itself, which `left < right` drops: "
+       "the overlap stays empty, as when the search is skipped"
+       for op, after in (("ReplaceComparisonOperator_Gt_GtE", "if len(clipped) >= 1:"),
+                         ("NumberReplacer", "if len(clipped) > 0:"))},
     f"{_C}|ExceptionReplacer|except (ValidationError, RecursionError) as exc:|except (ValidationError, type(\"MutantOnlyException\", (Exception,), {{}})) as exc:":
         "defensive: no server answer reaches pydantic deep enough to recurse. Measured against a loopback server "
         "with an AOI field nested 1 to 3000 levels deep: the transport's JSON decoder refuses 990 levels and "

@@ -53,7 +53,7 @@ TARGETS = {
         "skip_operators": ["core/NumberReplacer"],
     },
     "core/aoi/coverage.py": {
-        "tests": ["tests/test_coverage.py"],
+        "tests": ["tests/test_coverage.py", "tests/test_coverage_inputs.py"],
         "qgis": False,
     },
     "core/connection.py": {
