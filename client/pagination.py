@@ -22,8 +22,8 @@ import gc
 import logging
 import threading
 from collections import deque
-from contextlib import contextmanager
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any, Callable, Deque, Iterator, NamedTuple, Optional
 
 from .errors import CancelledError
