@@ -52,7 +52,7 @@ def _check(cancelled: Optional[Callable[[], bool]]) -> None:
 
 _gc_lock = threading.Lock()
 _gc_pauses = 0  # fetches running with the collector paused
-_gc_was_enabled = True  # the collector's state before the first of them
+_gc_was_enabled: bool  # the collector's state before the first of them (set by that pause)
 
 
 @contextmanager

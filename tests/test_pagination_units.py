@@ -409,3 +409,8 @@ def test_the_collector_stays_paused_until_the_last_concurrent_fetch_ends():
         assert gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_server_capping_pages_at_one_item_without_a_total_is_read_item_by_item():
+    src = Source(5, cap=1, total=lambda k, n: None)
+    assert flat(pages(src, page_size=10, concurrency=2)) == [0, 1, 2, 3, 4]
