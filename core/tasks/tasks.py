@@ -94,7 +94,9 @@ class PixxelTask(QgsTask):
         raise NotImplementedError
 
     def run(self) -> bool:
-        from ...client.transport import cancel_scope  # on first use: the AOI board imports this module at start
+        from ...client.transport import (
+            cancel_scope,  # on first use: the AOI board imports this module at start
+        )
 
         try:
             with cancel_scope(self.isCanceled):  # client calls made in work() stop when the task is cancelled
