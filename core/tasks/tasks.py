@@ -94,9 +94,8 @@ class PixxelTask(QgsTask):
         raise NotImplementedError
 
     def run(self) -> bool:
-        from ...client.transport import (
-            cancel_scope,  # on first use: the AOI board imports this module at start
-        )
+        # imported on first use: the AOI board imports this module when QGIS starts
+        from ...client.transport import cancel_scope
 
         try:
             with cancel_scope(self.isCanceled):  # client calls made in work() stop when the task is cancelled
