@@ -20,7 +20,7 @@ from qgis.PyQt.QtCore import Qt
 def load_seeded_aoi(dock, sim, api_key, qgis_iface):
     connect(dock, sim, api_key)
     dock.aois.aoi_table.selectRow(0)
-    name = dock.aois.aoi_table.item(0, 0).text()
+    name = dock.aois.cell(0, 0)
     click(dock.aois.load_aoi_button)
     wait_idle(dock)
     group = find_group(name)
