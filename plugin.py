@@ -220,10 +220,12 @@ class PixxelPlugin:
         if self.board is not None or self.missing:
             return
         try:
+            from .core.board import hub
             from .core.board.manager import BoardManager
 
             self.board = BoardManager()
             self.board.reachedFinal.connect(self._aoi_reached_final)
+            hub.attach(self.board)  # AOIs created through Processing go on the board too
         except Exception:  # noqa: BLE001 - logged; the rest of the plugin works without the board
             self._log_exception(tr("The Pixxel AOI board could not start"))
         if self.dock is not None and not isinstance(self.dock, _MissingDependenciesDock):
@@ -233,6 +235,9 @@ class PixxelPlugin:
         board, self.board = self.board, None
         if board is not None:
             try:
+                from .core.board import hub
+
+                hub.detach(board)
                 board.shutdown()
             except Exception:  # noqa: BLE001 - unload must finish
                 self._log_exception(tr("The Pixxel AOI board did not stop cleanly"))

@@ -595,6 +595,11 @@
         </message>
         <message>
             <location filename="../ui/downloads_section.py" />
+            <source>Download cancelled. What was fetched is kept as .part files and resumed next time.</source>
+            <translation>Téléchargement annulé. Ce qui a été reçu est gardé en fichiers .part et repris la prochaine fois.</translation>
+        </message>
+        <message>
+            <location filename="../ui/downloads_section.py" />
             <source>Downloading {n} asset(s) to {folder}…</source>
             <translation>Téléchargement de {n} produit(s) dans {folder}…</translation>
         </message>

@@ -120,6 +120,7 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
         from ..client.polling import create_then_poll, status_text
         from ..core.assets import layers
         from ..core.assets.asset_fields import aoi_fields
+        from ..core.board import hub as board_hub
 
         name = self.parameterAsString(parameters, self.NAME, context).strip()
         if not name:
@@ -177,6 +178,7 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
             def created(new_aoi, name=payload.name):
                 nonlocal aoi
                 aoi = new_aoi
+                board_hub.aoi_created(self._connection.base_url, new_aoi)  # on the AOI board when the plugin is loaded
                 feedback.pushInfo(tr("AOI “{name}” created: id {aoi_id} ({status}).").format(name=name, aoi_id=aoi.aoi_id, status=status_text(aoi.status)))
 
             try:
@@ -195,6 +197,7 @@ class CreateAoiAlgorithm(common.PixxelAlgorithm):
                 where = tr(" (AOI id {aoi_id})").format(aoi_id=aoi.aoi_id) if aoi is not None else ""
                 raise QgsProcessingException(tr("“{name}”{where}: {error}").format(name=payload.name, where=where, error=exc)) from None
             finals.append(aoi)
+            board_hub.aoi_created(self._connection.base_url, aoi)  # its final status on the board at once
             for feature in layers.boundary_layer(aoi).getFeatures():
                 sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
             status = status_text(aoi.status)

@@ -203,7 +203,7 @@ def step_connect(ctx: Demo) -> str:
     if dock.aoi_form.project_combo.count() == 0 or dock.aoi_form.satellite_combo.count() == 0:
         raise DemoError(f"the lists stayed empty: {_problems(ctx)}")
     return (f"{dock.connection.connection_status.text()} {dock.aoi_form.project_combo.count()} projects, "
-            f"{dock.aoi_form.satellite_combo.count()} satellite collections, {dock.aois.aoi_table.rowCount()} existing AOIs")
+            f"{dock.aoi_form.satellite_combo.count()} satellite collections, {dock.aois.proxy.rowCount()} existing AOIs")
 
 
 def step_select_polygons(ctx: Demo) -> str:
@@ -271,8 +271,8 @@ def step_reload_existing(ctx: Demo) -> str:
     dock = ctx.plugin.dock
     dock.aois.refresh_aois_button.click()
     _dock_idle(ctx, 30, "the AOI list")
-    for row in range(dock.aois.aoi_table.rowCount()):
-        if dock.aois.aoi_table.item(row, 0).text() != DEMO_AOI and dock.aois.aoi_table.item(row, 1).text() == "success":
+    for row in range(dock.aois.proxy.rowCount()):
+        if dock.aois.cell(row, 0) != DEMO_AOI and dock.aois.cell(row, 1) == "success":
             dock.aois.aoi_table.selectRow(row)
             dock.aois.load_aoi_button.click()
             _dock_idle(ctx, 60, "the existing AOI's assets")

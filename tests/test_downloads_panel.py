@@ -20,7 +20,7 @@ from qgis.PyQt.QtCore import Qt
 def load_seeded_aoi(dock, sim, api_key, qgis_iface):
     connect(dock, sim, api_key)
     dock.aois.aoi_table.selectRow(0)
-    name = dock.aois.aoi_table.item(0, 0).text()
+    name = dock.aois.cell(0, 0)
     click(dock.aois.load_aoi_button)
     wait_idle(dock)
     group = find_group(name)
@@ -93,3 +93,24 @@ def test_download_without_an_asset_layer_says_what_to_do(sim_factory, api_key, d
     qgis_iface.setActiveLayer(other)
     click(dock.downloads.download_selected_button)
     assert any("asset layer" in m for m in messages(qgis_iface, Qgis.Warning))
+
+
+def test_cancelled_download_says_cancelled_not_failed_and_re_enables_the_buttons(sim_factory, api_key, dock,
+                                                                                  qgis_iface):
+    from pixxel_qgis.tests.helpers import wait_until
+
+    sim = sim_factory(seed_aois=1, asset_count=4, raster_size=64)
+    group, assets = load_seeded_aoi(dock, sim, api_key, qgis_iface)
+    sim.storage.set_faults(slow_body_s=0.2, slow_bodies=20)
+    section = dock.downloads
+    warnings_before = len(messages(qgis_iface, Qgis.Warning))
+    click(section.download_all_button)
+    task = section.task
+    wait_until(lambda: task.bytes > 0, what="the first bytes of the download")
+    click(section.cancel_download_button)
+    wait_idle(dock, timeout=60)
+    assert "cancelled" in section.download_status.text().lower(), section.download_status.text()
+    assert ".part" in section.download_status.text()
+    assert len(messages(qgis_iface, Qgis.Warning)) == warnings_before  # a cancel is not a failure
+    assert section.download_all_button.isEnabled() and not section.cancel_download_button.isEnabled()
+    assert not [n for n in group.findLayers() if isinstance(n.layer(), QgsRasterLayer)]

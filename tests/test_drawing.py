@@ -11,6 +11,7 @@ from pixxel_qgis.tests.helpers import click, connect, run_create, wait_idle
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsGeometry,
     QgsPointXY,
     QgsProject,
     QgsRectangle,
@@ -193,3 +194,56 @@ def test_polygon_finished_by_a_double_click(connected, canvas, qgis_iface):
     assert layer.name() == sketches.LAYER_NAME and layer.featureCount() == 1
     assert "Vertices: 4" in connected.aoi_geometry.geometry_info.text()
     assert connected.draw.tools["polygon"].points == []  # the release after the double click starts nothing
+
+
+def _on_disk(layer):
+    """The sketches as a fresh reader of the GeoPackage sees them (no edit buffer)."""
+    fresh = QgsVectorLayer(layer.source(), "check", "ogr")
+    assert fresh.isValid()
+    return sorted(f["kind"] for f in fresh.getFeatures())
+
+
+def test_undo_takes_back_a_fresh_sketch_and_redo_brings_it_back(connected, canvas, qgis_iface):
+    click(connected.draw.rectangle_button)
+    drag_rectangle(canvas, (100, 100), (300, 250))
+    layer = qgis_iface.activeLayer()
+    assert _on_disk(layer) == ["rectangle"]
+    assert not layer.isModified()  # saved: QGIS shows no pending edit and asks nothing at close
+    click(connected.draw.polygon_button)
+    click_polygon(canvas, [(350, 100), (550, 120), (450, 350)])
+    assert _on_disk(layer) == ["polygon", "rectangle"] and not layer.isModified()
+    stack = layer.undoStack()  # what QGIS's Undo (Ctrl+Z) and the Undo panel act on, the layer being active
+    assert stack.undoText() == sketches.COMMAND_TEXT
+
+    stack.undo()  # Ctrl+Z: the polygon goes, from the layer and from the GeoPackage
+    assert _on_disk(layer) == ["rectangle"]
+    assert sorted(f["kind"] for f in layer.getFeatures()) == ["rectangle"]
+    QTest.qWait(10)
+    assert not layer.isModified()
+    stack.undo()
+    assert _on_disk(layer) == [] and layer.featureCount() == 0
+    stack.redo()  # Ctrl+Shift+Z: back on disk, selected
+    assert _on_disk(layer) == ["rectangle"] and layer.selectedFeatureCount() == 1
+    QTest.qWait(10)
+    assert not layer.isModified()
+
+
+def test_nothing_drawn_is_lost_when_qgis_discards_the_pending_edits(connected, canvas, qgis_iface):
+    click(connected.draw.extent_button)
+    layer = qgis_iface.activeLayer()
+    fid = next(iter(layer.selectedFeatureIds()))
+    drawn = layer.getFeature(fid).geometry().asWkt()
+    assert _on_disk(layer) == ["extent"]  # no save, no commit: already in the GeoPackage
+    # the user moves it with QGIS's editing tools, then closes QGIS and answers "Discard" (a roll-back)
+    moved = QgsGeometry(layer.getFeature(fid).geometry())
+    moved.translate(1000, 0)
+    layer.beginEditCommand("move")
+    layer.changeGeometry(fid, moved)
+    layer.endEditCommand()
+    assert layer.isModified()
+    assert layer.rollBack()
+    assert _on_disk(layer) == ["extent"]  # the drawn shape stays; only the move is discarded
+    fresh = QgsVectorLayer(layer.source(), "check", "ogr")
+    assert next(fresh.getFeatures()).geometry().asWkt() == drawn
+    QgsProject.instance().clear()
+    assert [f["kind"] for f in fresh.getFeatures()] == ["extent"]

@@ -216,8 +216,11 @@ STALL = {
     "latency": dict(latency_s=0.4),
 }
 CANCEL_AT = (0.0, 0.15, 0.5)
-CANCEL_BOUND_S = 1.0  # > one request timeout (an in-flight request cannot be interrupted) + margin
-CANCEL_BUDGET_S = 2.2  # without a working cancel, the call ends only when this retry budget is spent
+# The bound only has to tell "cancel works" from "cancel ignored": it is > one request timeout (an
+# in-flight request cannot be interrupted) plus a wide margin for a loaded CI machine, and well below the
+# retry budget that an ignored cancel would have to spend first.
+CANCEL_BOUND_S = 2.5
+CANCEL_BUDGET_S = 8.0  # without a working cancel, the call ends only when this retry budget is spent
 
 # Before the fix, ApiCallTask and CreateAoiTask never passed their isCanceled to the client, so a cancel
 # was seen only once the client's whole retry budget (60 s by default) was spent.
@@ -246,7 +249,7 @@ def test_cancel_at_any_point(call, stall, qgis_app, sim_factory, api_key, projec
         assert not task.done, f"{call} ended on its own before the cancel at {delay} s"
         cancelled_at = time.monotonic()
         task.cancel()
-        wait_until(lambda t=task: t.done, 10.0, f"{call} to end after cancel")
+        wait_until(lambda t=task: t.done, 20.0, f"{call} to end after cancel")
         took = time.monotonic() - cancelled_at
         assert out.count == 1
         assert out.cancelled == 1, (call, stall, delay, out.done, out.errors)

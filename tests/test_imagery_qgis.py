@@ -141,7 +141,7 @@ def test_download_task_adds_rasters_to_the_aoi_group_and_fills_local_path(qgis_a
     L.add_aoi_to_project(project, aoi, built.layer)
     results = {}
     task = DownloadAssetsTask(client, aoi, raw[:2], str(tmp_path / "aoi"), project,
-                              on_done=lambda rep, lyrs: results.update(report=rep, layers=lyrs),
+                              on_done=lambda res: results.update(report=res.report, layers=res.layers),
                               on_error=lambda t: results.update(error=t))
     core_tasks.TaskKeeper().start(task)
     wait_until(lambda: results)
@@ -165,13 +165,14 @@ def test_cancelled_download_task_reports_and_adds_nothing(qgis_app, qgis_new_pro
     sim.storage.set_faults(slow_body_s=0.2, slow_bodies=5)
     results = {}
     task = DownloadAssetsTask(client, aoi, raw, str(tmp_path / "aoi"), QgsProject.instance(),
-                              on_done=lambda rep, lyrs: results.update(report=rep),
-                              on_error=lambda t: results.update(error=t))
+                              on_done=lambda res: results.update(report=res.report),
+                              on_error=lambda t: results.update(error=t),
+                              on_cancel=lambda: results.update(cancelled=True))
     core_tasks.TaskKeeper().start(task)
     wait_until(lambda: task.bytes > 0)
     task.cancel()
     wait_until(lambda: results)
-    assert "cancel" in results["error"].lower()
+    assert results == {"cancelled": True}, results
     assert not [f for f in os.listdir(tmp_path / "aoi") if f.endswith(".tif")]
     assert not [lyr for lyr in QgsProject.instance().mapLayers().values() if isinstance(lyr, QgsRasterLayer)]
     client.close()

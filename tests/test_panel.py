@@ -203,8 +203,8 @@ def test_create_poll_and_load_assets(sim_factory, api_key, dock, bengaluru, qgis
     assert any("ready" in m for m in messages(qgis_iface, Qgis.Success))
     assert form_state(dock) == before  # the form is kept for the next AOI
     # the existing AOIs list was refreshed with the new AOI and its status
-    wait_until(lambda: dock.aois.aoi_table.rowCount() == 1)
-    assert dock.aois.aoi_table.item(0, 1).text() == "success"
+    wait_until(lambda: dock.aois.proxy.rowCount() == 1)
+    assert dock.aois.cell(0, 1) == "success"
 
 
 def test_per_feature_creates_one_aoi_each(sim_factory, api_key, dock, qgis_iface):
@@ -337,10 +337,10 @@ def test_transient_errors_while_polling(sim_factory, api_key, dock, bengaluru):
 def test_existing_aois_listed_and_loaded_again(sim_factory, api_key, dock, qgis_iface):
     sim = sim_factory(seed_aois=2, asset_count=6)
     connect(dock, sim, api_key)
-    assert dock.aois.aoi_table.rowCount() == 2
-    assert dock.aois.aoi_table.item(0, 1).text() in ("success", "partial_success", "failed", "running")
+    assert dock.aois.proxy.rowCount() == 2
+    assert dock.aois.cell(0, 1) in ("success", "partial_success", "failed", "running")
     dock.aois.aoi_table.selectRow(0)
-    name = dock.aois.aoi_table.item(0, 0).text()
+    name = dock.aois.cell(0, 0)
     click(dock.aois.load_aoi_button)
     wait_idle(dock)
     group = find_group(name)

@@ -142,8 +142,8 @@ def test_long_ids_are_elided_with_the_whole_id_in_the_tooltip(narrow):
     assert cell.toolTip() == cell.text() and cell.text().startswith(LONG_ID)
     assert table.columnWidth(0) < table.fontMetrics().horizontalAdvance(cell.text())  # shown elided
     assert table.textElideMode() == Qt.TextElideMode.ElideMiddle
-    aoi_cell = narrow.aois.aoi_table.item(0, 0)
-    assert aoi_cell.toolTip().startswith("ce5dcc14-8291-4b0c-a278-8c05ec426d2")
+    aoi_tip = narrow.aois.proxy.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert aoi_tip.startswith("ce5dcc14-8291-4b0c-a278-8c05ec426d2")
     combo = narrow.aoi_form.satellite_combo
     assert combo.toolTip() == combo.currentText() and "surface reflectance" in combo.toolTip()
 

@@ -123,6 +123,7 @@ class CreateSection(Section):
             self.panel.warn(str(exc))
 
     def _aoi_update(self, aoi):
+        self._to_board(aoi)
         progress = int(aoi.progress or 0)
         self.progress_bar.setValue(max(0, min(100, progress)))
         self.create_status.setText(tr("“{name}”: {status}, {progress}%").format(
@@ -130,6 +131,7 @@ class CreateSection(Section):
 
     def _polled(self, client, aoi):
         name = aoi.name or aoi.aoi_id
+        self._to_board(aoi)  # the final status on the board (and the AOIs list, its view) at once
         status = status_text(aoi.status)
         self.progress_bar.setValue(int(aoi.progress or (100 if status == "success" else 0)))
         if status == "failed":

@@ -57,8 +57,19 @@ class PixxelDockWidget(QgsDockWidget):
     client_options: dict = {}
     #: extra PollAoiTask (client.polling.poll_aoi) keywords; empty: its defaults (tests shorten the delays)
     poll_options: dict = {}
-    #: the plugin's AOI board (core.board.manager.BoardManager), None without the plugin (tests, scripts)
-    board = None
+    _board = None
+
+    @property
+    def board(self):
+        """The plugin's AOI board (core.board.manager.BoardManager), None without the plugin (tests, scripts)."""
+        return self._board
+
+    @board.setter
+    def board(self, value):
+        self._board = value
+        aois = getattr(self, "aois", None)
+        if aois is not None:  # the Existing AOIs list views the board's records
+            aois.bind()
 
     def __init__(self, iface, parent=None):
         super().__init__(TITLE, parent)
@@ -83,7 +94,8 @@ class PixxelDockWidget(QgsDockWidget):
         self.connection.saved.connect(self.slot(self._connection_saved))
         # the boundary layer replaces the preview of the AOI geometry
         self.flow.assetsLoaded.connect(self.slot(self.aoi_geometry.preview.clear))
-        self.flow.flowEnded.connect(self.slot(lambda: self.aois.refresh_aois(quiet=True)))
+        # without the plugin's board the list is refreshed after a create; with it, it already shows the AOI
+        self.flow.flowEnded.connect(self.slot(lambda: self.aois.refresh_aois(quiet=True) if self.board is None else None))
         self.visibilityChanged.connect(self._visibility_changed)
 
         # Tabs on the side: six titles side by side would not fit a dock 300 px wide.
@@ -194,6 +206,9 @@ class PixxelDockWidget(QgsDockWidget):
                               self.alive(on_error), self.alive(on_cancel))
 
     def _connection_saved(self):
+        if self.board is not None:  # the board's poller uses the new key, URL and network settings
+            self.board.connection_changed()
+        self.aois.bind()
         self.aoi_form.refresh_reference_data()
         self.aois.refresh_aois()
 

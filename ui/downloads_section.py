@@ -148,10 +148,11 @@ class DownloadsSection(Section):
         todo = [a for a in assets if a["id"] not in done]
         skipped = len(assets) - len(todo)
 
-        def finished(report, layers):
+        def finished(result):
             self._running(False)
-            text = report.message + (tr(" {n} raster layer(s) added to the AOI's group.").format(n=len(layers))
-                                     if layers else "")
+            layers = result.layers
+            text = result.report.message + (tr(" {n} raster layer(s) added to the AOI's group.").format(
+                n=len(layers)) if layers else "")
             if not_ready:
                 text += tr(" {n} asset(s) not ready were skipped.").format(n=not_ready)
             self.download_status.setText(text)
@@ -163,8 +164,16 @@ class DownloadsSection(Section):
             self.download_status.setText(text)
             self.panel.warn(text)
 
+        def cancelled():
+            self._running(False)
+            text = tr("Download cancelled. What was fetched is kept as .part files and resumed next time.")
+            self.download_status.setText(text)
+            self.panel.message(text)
+            self.refresh_state(announce=False)
+
         task = DownloadAssetsTask(client, aoi, assets, folder, QgsProject.instance(),
-                                  on_done=self.panel.alive(finished), on_error=self.panel.alive(failed))
+                                  on_done=self.panel.alive(finished), on_error=self.panel.alive(failed),
+                                  on_cancel=self.panel.alive(cancelled))
         self.task = task
         self._running(True)
         self.download_progress.setValue(0)

@@ -2,17 +2,23 @@
 
 One editable polygon layer per connection and canvas CRS, a table of the connection's GeoPackage
 (``<gpkg folder>/pixxel_<api host>.gpkg``, the folder being the Output folder or ``pixxel_data`` beside the
-project). A drawn shape is added through the layer's edit buffer as one undo command ("Pixxel sketch"), so
-QGIS's own Undo (Ctrl+Z, the Undo panel) takes it back, and the buffer is saved to the GeoPackage at once
-(``save()``): nothing drawn is lost when QGIS closes. The new feature is then selected, and the panel makes the
-AOI from the selection exactly as for any other layer.
+project). The new feature is selected, and the panel makes the AOI from the selection exactly as for any other
+layer.
+
+Saved at once *and* undoable: a drawn shape is written to the GeoPackage straight away (through the data
+provider, not the edit buffer), so nothing drawn is lost when QGIS closes or crashes, and QGIS never asks to
+save or discard it (a pending buffer edit would make QGIS ask at close, and "Discard" would lose the shape).
+On the layer's undo stack it is one command, "Pixxel sketch" (``SketchCommand``), so QGIS's own Undo (Ctrl+Z,
+the Undo panel, with the layer active) deletes it from the GeoPackage and Redo writes it back; the stack stays
+"clean" around it, so the layer does not show unsaved edits. A roll-back (QGIS's "Discard" of the user's
+own buffer edits, at close or Stop editing) leaves the drawn shapes as they are on disk.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Optional
+from typing import Dict, List, Optional
 from urllib.parse import urlparse
 
 from qgis.core import (
@@ -27,6 +33,13 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
+from qgis.PyQt import sip
+from qgis.PyQt.QtCore import QTimer
+
+try:  # Qt5: QtWidgets; Qt6: QtGui
+    from qgis.PyQt.QtWidgets import QUndoCommand
+except ImportError:  # pragma: no cover - Qt6 builds
+    from qgis.PyQt.QtGui import QUndoCommand
 
 from ..assets.asset_fields import make_field
 from ..assets.layers import default_gpkg_folder, safe_file_name
@@ -96,25 +109,104 @@ def sketch_layer(path: str, crs: QgsCoordinateReferenceSystem, project: Optional
     return layer
 
 
+#: dynamic property of a sketches layer while QGIS rolls its edit buffer back (the sketch commands stay put)
+_ROLLING_BACK = "pixxel_rolling_back"
+_HOOKED = "pixxel_sketch_hooks"
+COMMAND_TEXT = "Pixxel sketch"
+
+
+class SketchCommand(QUndoCommand):
+    """A drawn shape on the layer's undo stack. It is already in the GeoPackage when pushed (the first redo()
+    does nothing); undo() deletes it from the GeoPackage, redo() writes it back (same fid)."""
+
+    def __init__(self, layer: QgsVectorLayer, feature: QgsFeature):
+        super().__init__(COMMAND_TEXT)
+        self.layer = layer
+        self.feature = QgsFeature(feature)
+        self.fid = feature.id()
+        self._pushed = False
+
+    def _skip(self) -> bool:
+        layer = self.layer
+        return layer is None or sip.isdeleted(layer) or bool(layer.property(_ROLLING_BACK))
+
+    def redo(self):
+        if not self._pushed:
+            self._pushed = True
+            return
+        if self._skip():
+            return
+        ok, added = self.layer.dataProvider().addFeatures([QgsFeature(self.feature)])
+        if ok and added:
+            self.fid = added[0].id()
+        self._changed()
+        self.layer.selectByIds([self.fid])
+
+    def undo(self):
+        if self._skip():
+            return
+        self.layer.deselect(self.fid)
+        self.layer.dataProvider().deleteFeatures([self.fid])
+        self._changed()
+
+    def _changed(self) -> None:
+        layer = self.layer
+        layer.updateExtents()
+        layer.triggerRepaint()
+        stack = layer.undoStack()
+        if stack is not None and stack.isClean():  # nothing else pending: clean again once the index moved
+            QTimer.singleShot(0, lambda: None if sip.isdeleted(stack) else stack.setClean())
+
+
+#: layer id -> its SketchCommands: the Python objects must live as long as the stack holds them, or Qt would
+#: call the base class's empty undo()/redo()
+_COMMANDS: Dict[str, List[SketchCommand]] = {}
+
+
+def _keep(layer: QgsVectorLayer, command: SketchCommand) -> None:
+    kept = _COMMANDS.setdefault(layer.id(), [])
+    kept[:] = [c for c in kept if not sip.isdeleted(c)]  # those the stack dropped (a commit clears it)
+    kept.append(command)
+
+
+def _hook_rollback(layer: QgsVectorLayer) -> None:
+    if layer.property(_HOOKED):
+        return
+    layer.setProperty(_HOOKED, True)
+    layer_id = layer.id()
+    layer.willBeDeleted.connect(lambda: _COMMANDS.pop(layer_id, None))
+    layer.beforeRollBack.connect(lambda: layer.setProperty(_ROLLING_BACK, True))
+    layer.afterRollBack.connect(lambda: layer.setProperty(_ROLLING_BACK, False))
+
+
 def add_sketch(layer: QgsVectorLayer, geometry: QgsGeometry, kind: str) -> int:
-    """Add a drawn polygon (in the layer's CRS) as one undoable edit, save it, select it; its feature id."""
+    """Add a drawn polygon (in the layer's CRS): written to the GeoPackage at once, one undoable command on the
+    layer's undo stack, selected; its feature id."""
     if geometry is None or geometry.isEmpty():
         raise ValueError("Nothing was drawn.")
     if not layer.isEditable():
         layer.startEditing()
+    save(layer)  # the user's pending edits of earlier sketches (moved vertices...) go to the GeoPackage first
+    _hook_rollback(layer)
     feature = QgsFeature(layer.fields())
     feature.setAttribute("kind", kind)
     feature.setAttribute("drawn", dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
     feature.setGeometry(QgsGeometry(geometry))
-    before = set(layer.allFeatureIds())
-    layer.beginEditCommand("Pixxel sketch")
-    ok = layer.addFeature(feature)
-    layer.endEditCommand()
-    if not ok:
-        raise OSError(f"Cannot add the drawn shape to '{layer.name()}'.")
-    save(layer)
-    new_ids = set(layer.allFeatureIds()) - before
-    fid = max(new_ids) if new_ids else feature.id()
+    ok, added = layer.dataProvider().addFeatures([feature])
+    if not ok or not added:
+        errors = "; ".join(layer.dataProvider().errors()) or "the GeoPackage refused it"
+        raise OSError(f"Cannot add the drawn shape to '{layer.name()}': {errors}. Choose a writable Output folder "
+                      "on the Create tab.")
+    fid = added[0].id()
+    stack = layer.undoStack()
+    clean = stack.isClean()
+    command = SketchCommand(layer, added[0])
+    _keep(layer, command)
+    stack.push(command)
+    if clean:
+        stack.setClean()  # saved: QGIS shows no unsaved edit and asks nothing at close
+    layer.updateExtents()
+    layer.triggerRepaint()
     layer.selectByIds([fid])
     return fid
 

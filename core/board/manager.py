@@ -29,9 +29,20 @@ def stored_client(base_url: str, **client_options):
         return None
 
 
+def _network_fingerprint(base_url: str) -> str:
+    from ..network import fingerprint
+
+    try:
+        return fingerprint(base_url)
+    except Exception:  # noqa: BLE001 - no fingerprint: keep the client
+        return ""
+
+
 class BoardManager(QObject):
     reachedFinal = pyqtSignal(object)  # an AOI of any board reached a final status
     aoiChanged = pyqtSignal(object)
+    boardOpened = pyqtSignal(str)  # a connection's board has a poller (and its BoardModel) now
+    boardClosed = pyqtSignal(str)  # ... no longer (project closed, layer removed): its model goes away
 
     def __init__(self, project: Optional[QgsProject] = None,
                  client_factory: Optional[Callable[[str], Any]] = None,
@@ -70,11 +81,14 @@ class BoardManager(QObject):
             if poller.layer is None or poller.layer.id() in layer_ids:
                 poller.stop()
                 del self.pollers[url]
+                self.boardClosed.emit(url)
+                poller.deleteLater()
 
     def stop_all(self, *_) -> None:
         while self.pollers:
-            _url, poller = self.pollers.popitem()
+            url, poller = self.pollers.popitem()
             poller.stop()
+            self.boardClosed.emit(url)
             poller.deleteLater()
 
     def shutdown(self) -> None:
@@ -95,11 +109,25 @@ class BoardManager(QObject):
         return Schedule(**options)
 
     def _poller(self, layer, url: str) -> BoardPoller:
-        poller = BoardPoller(layer, lambda u=url: self.client_factory(u), self._schedule(), self.tick_ms, parent=self)
+        poller = BoardPoller(layer, lambda u=url: self.client_factory(u), self._schedule(), self.tick_ms,
+                             client_key=lambda u=url: _network_fingerprint(u), parent=self)
         poller.reachedFinal.connect(self.reachedFinal)
         poller.aoiChanged.connect(self.aoiChanged)
         self.pollers[url] = poller
+        self.boardOpened.emit(url)
         return poller
+
+    def connection_changed(self) -> None:
+        """The saved connection changed (the panel's Save: key, base URL): every poller's next request uses a
+        new client, the old key is not used again. (QGIS's network settings are followed without this: each
+        poller makes a new client when they change.)"""
+        for poller in self.pollers.values():
+            poller.reset_client()
+
+    def model(self, base_url: str):
+        """The AOI records (core.board.model.BoardModel) of the connection's board when it is open, else None."""
+        poller = self.pollers.get(base_url)
+        return poller.model if poller is not None else None
 
     def board(self, base_url: str) -> BoardPoller:
         """The poller of the connection's board (its layer opened or made, and added to the project)."""

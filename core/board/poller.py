@@ -18,6 +18,7 @@ from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 from ...client import polling
 from ..tasks.tasks import PixxelTask, TaskKeeper
 from . import layer as board_layer
+from .model import BoardModel
 from .schedule import Schedule
 
 
@@ -49,9 +50,11 @@ class BoardPoller(QObject):
     reachedFinal = pyqtSignal(object)  # the AOI, once, when it reaches a final status
 
     def __init__(self, layer: QgsVectorLayer, client_factory: Callable[[], Any], schedule: Optional[Schedule] = None,
-                 tick_ms: int = 1000, clock: Callable[[], float] = time.monotonic, parent=None):
+                 tick_ms: int = 1000, clock: Callable[[], float] = time.monotonic,
+                 client_key: Optional[Callable[[], Any]] = None, parent=None):
         super().__init__(parent)
         self.layer = layer
+        self.model = BoardModel(layer, parent=self)  # the AOI records: the layer and the panel's list
         self.client_factory = client_factory
         self.schedule = schedule if schedule is not None else Schedule()
         self.clock = clock
@@ -59,6 +62,10 @@ class BoardPoller(QObject):
         self.keeper = TaskKeeper()  # holds the task until its finished() ran, even after stop()
         self.requests = 0  # sent so far (for tests and the diagnostics)
         self._client = None
+        #: what the client was made from (e.g. QGIS's network settings): a new value makes a new client
+        self.client_key = client_key
+        self._client_key = None
+        self._stale: list = []  # replaced clients, closed once the request in flight on them ended
         self.timer = QTimer(self)
         self.timer.setInterval(tick_ms)
         self.timer.timeout.connect(self._tick)
@@ -78,7 +85,7 @@ class BoardPoller(QObject):
 
     def watch_many(self, aois) -> None:
         aois = list(aois)
-        board_layer.upsert(self.layer, aois)
+        self.model.put(aois)
         now = self.clock()
         for aoi in aois:
             if not polling.is_final(aoi.status):
@@ -100,12 +107,25 @@ class BoardPoller(QObject):
         self.timer.stop()
         self.task = None
         self.keeper.cancel_all(detach=True)
-        if self._client is not None:
+        self.reset_client()
+        self._close_stale()
+
+    def reset_client(self) -> None:
+        """The connection changed (key, base URL, network settings): the next request gets a new client from
+        ``client_factory``; the old one is closed (after the request in flight on it, if any)."""
+        old, self._client = self._client, None
+        self._client_key = None
+        if old is not None:
+            self._stale.append(old)
+        if self.task is None:
+            self._close_stale()
+
+    def _close_stale(self) -> None:
+        while self._stale:
             try:
-                self._client.close()
-            except Exception:  # noqa: BLE001 - closing a session must not break the shutdown
+                self._stale.pop().close()
+            except Exception:  # noqa: BLE001 - closing a session must not break the board
                 pass
-            self._client = None
 
     def _layer_alive(self) -> bool:
         return self.layer is not None and not sip.isdeleted(self.layer) and self.layer.isValid()
@@ -123,8 +143,12 @@ class BoardPoller(QObject):
         aoi_id = self.schedule.next_due(now)
         if aoi_id is None:
             return
+        key = self.client_key() if self.client_key is not None else None
+        if self._client is not None and key != self._client_key:
+            self.reset_client()
         if self._client is None:
             self._client = self.client_factory()
+            self._client_key = key
             if self._client is None:
                 self.schedule.failed(aoi_id, now)
                 return
@@ -136,17 +160,19 @@ class BoardPoller(QObject):
 
     def _answered(self, aoi_id: str, result) -> None:
         self.task = None
+        self._close_stale()
         if not self._layer_alive():
             return
         aoi, count = result
         final = polling.is_final(aoi.status)
         attributes = board_layer.aoi_attributes(aoi, count)
         if self.schedule.answered(aoi_id, self.clock(), board_layer.signature(attributes), final):
-            board_layer.upsert(self.layer, [aoi], {aoi_id: count} if count is not None else None)
+            self.model.put([aoi], {aoi_id: count} if count is not None else None)
             self.aoiChanged.emit(aoi)
         if final:
             self.reachedFinal.emit(aoi)
 
     def _failed(self, aoi_id: str, _message: str) -> None:
         self.task = None
+        self._close_stale()
         self.schedule.failed(aoi_id, self.clock())

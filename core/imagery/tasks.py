@@ -1,24 +1,26 @@
-"""The download task (network and raster preparation in run(), project changes in finished()) and the
-main-thread helpers that put downloaded rasters in the AOI's layer group and note on the asset layer where
-each asset is on disk (field ``local_path``)."""
+"""The download and composite tasks (PixxelTask: network and raster reads in work(), project changes in
+deliver()) and the main-thread helpers that put downloaded rasters in the AOI's layer group and note on the
+asset layer where each asset is on disk (field ``local_path``)."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from qgis.core import (
     QgsLayerTreeLayer,
     QgsProject,
     QgsRasterLayer,
-    QgsTask,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
+from ...client.errors import CancelledError, ConfigurationError
 from ..assets.asset_fields import _make_fields
 from ..assets.layers import find_aoi_group, find_aoi_layers
 from ..settings import AOI_PROPERTY, ROLE_PROPERTY
+from ..tasks.tasks import PixxelTask
 from .download import AssetDownloader, DownloadReport, downloaded_assets
 from .render import (
     PRESET_PROPERTY,
@@ -105,60 +107,58 @@ def add_rasters_to_aoi_group(project: QgsProject, aoi: Any, layers: Sequence[Qgs
     return added
 
 
-class DownloadAssetsTask(QgsTask):
-    """Download assets of an AOI into ``folder`` (bounded parallelism, resume, renewal) and prepare their
-    rasters in true colour; finished() adds the rasters to the AOI group and fills ``local_path``.
+@dataclass
+class DownloadResult:
+    """What a finished download hands to ``on_done``: the downloader's report and the raster layers added."""
 
-    ``on_done(report, layers)`` / ``on_error(text)`` run on the main thread. ``add_to_project=False`` leaves
-    the layers out of the project (Processing adds them itself).
+    report: DownloadReport
+    layers: List[QgsRasterLayer]
+
+
+class DownloadAssetsTask(PixxelTask):
+    """Download assets of an AOI into ``folder`` (bounded parallelism, resume, renewal) and prepare their
+    rasters in true colour; deliver() adds the rasters to the AOI group and fills ``local_path``.
+
+    ``on_done(DownloadResult)`` / ``on_error(text)`` / ``on_cancel()`` run on the main thread (PixxelTask's
+    plumbing: an unexpected exception becomes a short message, a deleted widget is ignored).
+    ``add_to_project=False`` leaves the layers out of the project (Processing adds them itself).
     """
 
     def __init__(self, client: Any, aoi: Any, assets: Sequence[Any], folder: str,
                  project: Optional[QgsProject] = None, on_done: Optional[Callable] = None,
-                 on_error: Optional[Callable[[str], None]] = None, open_rasters: bool = True,
-                 concurrency: int = 3, add_to_project: bool = True, **downloader_options: Any):
-        super().__init__(f"Downloading {len(assets)} Pixxel asset(s)", QgsTask.Flag.CanCancel)
+                 on_error: Optional[Callable[[str], None]] = None, on_cancel: Optional[Callable[[], None]] = None,
+                 open_rasters: bool = True, concurrency: int = 3, add_to_project: bool = True,
+                 **downloader_options: Any):
+        super().__init__(f"Downloading {len(assets)} Pixxel asset(s)", on_done, on_error, on_cancel)
         self.client = client
         self.aoi = aoi
         self.assets = list(assets)
         self.folder = folder
         self.project = project
-        self.on_done = on_done
-        self.on_error = on_error
         self.open_rasters = open_rasters
         self.concurrency = concurrency
         self.add_to_project = add_to_project
         self.downloader_options = downloader_options
         self.report: Optional[DownloadReport] = None
         self.layers: List[QgsRasterLayer] = []
-        self.error: Optional[str] = None
         self.bytes = 0
-        self._release = None  # set by core.tasks.TaskKeeper
-
-    def detach(self) -> None:
-        self.on_done = self.on_error = None
 
     def _progress(self, percent: float, fetched: int) -> None:
         self.bytes = fetched
         self.setProgress(percent)
 
-    def run(self) -> bool:
-        from ...client.errors import PixxelError
-
+    def work(self) -> DownloadReport:
         try:
             downloader = AssetDownloader(self.client, _aoi_id(self.aoi), self.folder, concurrency=self.concurrency,
                                          cancelled=self.isCanceled, progress=self._progress,
                                          **self.downloader_options)
             self.report = downloader.download(self.assets)
-        except PixxelError as exc:
-            self.error = str(exc)
-            return False
         except OSError as exc:
-            self.error = (f"Could not prepare the download folder {self.folder} ({exc.strerror or exc}). "
-                          "Choose a writable folder.")
-            return False
+            raise ConfigurationError(f"Could not prepare the download folder {self.folder} "
+                                     f"({exc.strerror or exc})", hint="Choose a writable folder.") from None
         if self.report.cancelled or self.isCanceled():
-            return False
+            raise CancelledError("The download was cancelled", hint="What was fetched is kept as .part files "
+                                 "and resumed next time.")
         if self.open_rasters and self.report.rasters:
             satellite = find_satellite(self.client, _satellite_id(self.aoi) or self._fetch_satellite_id())
             app = QCoreApplication.instance()
@@ -171,7 +171,7 @@ class DownloadAssetsTask(QgsTask):
                     if app is not None:
                         layer.moveToThread(app.thread())
                     self.layers.append(layer)
-        return True
+        return self.report
 
     def _fetch_satellite_id(self) -> Optional[str]:
         """The AOI's satellite id from GET /v0/aoi/{id} when the caller only knew the AOI's id and name."""
@@ -180,70 +180,46 @@ class DownloadAssetsTask(QgsTask):
         except Exception:  # noqa: BLE001 - the display then relies on the files' wavelength metadata
             return None
 
-    def finished(self, result: bool) -> None:
-        try:
-            if not result:
-                text = self.error or (self.report.message if self.report else "The download was cancelled.")
-                if self.on_error is not None:
-                    self.on_error(text)
-                return
-            added = self.layers
-            if self.add_to_project:
-                project = self.project or QgsProject.instance()
-                added = add_rasters_to_aoi_group(project, self.aoi, self.layers)
-                assets_layer = find_aoi_layers(project, _aoi_id(self.aoi)).get("assets")
-                if assets_layer is not None and self.report is not None:
-                    set_local_paths(assets_layer, {aid: r.files[0] for aid, r in self.report.results.items()
-                                                   if r.files})
-            if self.on_done is not None:
-                self.on_done(self.report, added)
-        finally:
-            release, self._release = self._release, None
-            if release is not None:
-                release()
+    def deliver(self) -> DownloadResult:
+        added = self.layers
+        if self.add_to_project:
+            project = self.project or QgsProject.instance()
+            added = add_rasters_to_aoi_group(project, self.aoi, self.layers)
+            assets_layer = find_aoi_layers(project, _aoi_id(self.aoi)).get("assets")
+            if assets_layer is not None and self.report is not None:
+                set_local_paths(assets_layer, {aid: r.files[0] for aid, r in self.report.results.items()
+                                               if r.files})
+        return DownloadResult(self.report, added)
 
 
-class PresetTask(QgsTask):
+class PresetTask(PixxelTask):
     """Switch a remote raster (e.g. /vsicurl/) to a composite: the percentiles are read in run() from a clone
-    of its provider, the renderer is set in finished(). ``on_done(rgb or None)`` on the main thread."""
+    of its provider, the renderer is set in deliver(). ``on_done(rgb or None)`` on the main thread."""
 
     def __init__(self, layer: QgsRasterLayer, preset: str, satellite: Any = None,
                  on_done: Optional[Callable] = None):
-        super().__init__(f"Pixxel: {preset.replace('_', ' ')} for {layer.name()}", QgsTask.Flag.CanCancel)
+        super().__init__(f"Pixxel: {preset.replace('_', ' ')} for {layer.name()}", on_done)
         self.layer = layer
         self.preset = preset
         self.rgb = composite_bands(layer_bands(layer), preset, satellite)
         self.provider = layer.dataProvider().clone() if self.rgb else None
         self.extent = layer.extent()
-        self.limits = None
-        self.on_done = on_done
-        self._release = None
 
-    def detach(self) -> None:
-        self.on_done = None
-
-    def run(self) -> bool:
+    def work(self) -> Any:
         if self.rgb is None or self.provider is None:
-            return False
-        self.limits = stretch_limits(self.provider, self.rgb, self.extent)
-        return not self.isCanceled()
+            return None
+        return stretch_limits(self.provider, self.rgb, self.extent)
 
-    def finished(self, result: bool) -> None:
+    def deliver(self) -> Any:
+        limits = self.result
+        if limits is None:
+            return None
         try:
-            ok = False
-            if result and self.limits is not None:
-                try:
-                    apply_composite(self.layer, self.rgb, limits=self.limits)
-                    self.layer.setCustomProperty(PRESET_PROPERTY, self.preset)
-                    ok = True
-                except RuntimeError:  # the layer was removed meanwhile
-                    ok = False
-            if self.on_done is not None:
-                self.on_done(self.rgb if ok else None)
-        finally:
-            release, self._release = self._release, None
-            if release is not None:
-                release()
+            apply_composite(self.layer, self.rgb, limits=limits)
+            self.layer.setCustomProperty(PRESET_PROPERTY, self.preset)
+        except RuntimeError:  # the layer was removed meanwhile
+            return None
+        return self.rgb
 
 
 def already_downloaded(folder: str) -> Dict[str, List[str]]:

@@ -27,6 +27,8 @@ EQUIVALENT = {
     f"{_P}|ReplaceComparisonOperator_Lt_LtE|elif total is not None and first.count < page_size and first.count < total:|elif total is not None and first.count < page_size and first.count <= total:":
         "count == total: the first page holds everything and the iteration returns right after yielding "
         "it; the changed step only drops the speculative pages, which the finally block drops anyway.",
+    f"{_P}|ReplaceComparisonOperator_Gt_GtE|elif first.count > page_size:|elif first.count >= page_size:":
+        "count == page_size makes step = count = page_size, the value step already has.",
     f"{_P}|NumberReplacer|if first.count == 0 or step != page_size:|if first.count == -1 or step != page_size:":
         "a count is never negative; with count 0 the function returns a few lines later and the finally "
         "block drops the same pending pages.",
