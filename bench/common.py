@@ -35,18 +35,46 @@ RESULT_PREFIX = "BENCH-RESULT "
 
 @dataclass
 class Row:
+    """One line of the results table: the figure, the reference measured in the same run, their ratio, the
+    target and the verdict. Where the target has a memory part, set ``mem_ratio`` (ours / reference peak)
+    and ``mem_target``: :meth:`overall` (what the table shows) is "met" only when time and memory both are.
+    New fields go at the end with defaults, so existing ``Row(...)`` calls keep working."""
+
     benchmark: str
     figure: str  # e.g. "0.84 s"
     reference: str = ""  # e.g. "OGR 0.70 s"
     ratio: Optional[float] = None
     target: str = ""  # e.g. "≤ 1.5"
-    verdict: str = ""  # "met" | "MISSED" | "info"
+    verdict: str = ""  # of the time (or main) figure: "met" | "MISSED" | "info"
     peak_ours: str = ""
     peak_ref: str = ""
     notes: List[str] = field(default_factory=list)
+    mem_ratio: Optional[float] = None  # peak memory, ours / reference
+    mem_target: Optional[float] = None  # at most this (None: the target has no memory part)
+
+    def memory_verdict(self) -> str:
+        """"" when the target has no memory part, else "met" / "MISSED" (no figure counts as missed)."""
+        if self.mem_target is None:
+            return ""
+        return verdict(self.mem_ratio, self.mem_target) if self.mem_ratio is not None else "MISSED"
+
+    def overall(self) -> str:
+        """The row's verdict with memory counted: "met" only if the time and the memory targets are met."""
+        mem = self.memory_verdict()
+        if not mem or self.verdict == "info":
+            return self.verdict
+        time_ok = self.verdict == "met"
+        if time_ok and mem == "met":
+            return "met"
+        if time_ok:
+            return "MISSED (memory)"
+        if mem == "met":
+            return self.verdict
+        return "MISSED (time and memory)"
 
 
 def verdict(value: Optional[float], limit: float) -> str:
+    """"met" when ``value <= limit``; "n/a" without a value."""
     if value is None:
         return "n/a"
     return "met" if value <= limit else "MISSED"

@@ -1,23 +1,29 @@
-"""Pagination: 10k assets in pages of 500 with 50 ms latency per request.
+"""Pagination: 10k assets at 50 ms latency per request, in two layouts.
 
-Timed: ``list(client.iter_asset_pages(aoi_id, page_size=500, raw=True))`` with the client's default
-concurrency, and again with ``concurrency=1`` (pages one by one). Reference: the ideal
-``ceil(pages / concurrency) * latency``. Best of 3 per setting, a fresh client each time (connection
-set-up included).
+* 20 pages of 500 at the client's default concurrency (4);
+* 100 pages of 100 at concurrency 8.
 
-Two servers, both on loopback in their own process:
+Timed: ``list(client.iter_asset_pages(aoi_id, page_size=L, raw=True))`` with a fresh client each time
+(connection set-up included), best of 3. Reference: the ideal ``ceil(pages / concurrency) x latency``
+(every round of requests costs exactly one latency and nothing else). Ratio = ours / ideal.
 
-* the simulator (``--latency 0.05``), as the issue asks. It *generates* every asset on request in
-  pure Python (about 30 ms of CPU per page of 500 on this machine) and its threads share one GIL, so
-  its pages cannot be served faster than about pages x 30 ms whatever the client does: that floor is
-  measured too (the same fetch with no latency) and reported;
-* a replay server: the very page bytes the simulator served, pre-rendered, answered after the same
-  50 ms sleep with no other work. This is the "ideal" server the reference formula assumes, so its
-  ratio is the client's own pagination overhead, and that is what the target is checked against.
+Servers, each on loopback in its own process:
+
+* a replay server: the very page bytes the simulator served, read into memory beforehand and answered
+  after the same 50 ms sleep with no other work. This is the server the ideal formula assumes, so its
+  ratio is the client's own overhead, and the target (<= 1.2) is checked against it;
+* the simulator (``--latency 0.05``), for information. It serialises each asset once and keeps the JSON
+  (``dev/pixxel_simulator/state.py``), so a first, untimed pass fills that cache and the timed passes
+  measure the client, as on the replay server;
+* the simulator's own floor: the same pages with no latency, fetched by a bare ``http.client`` reader at
+  the same concurrency (no JSON decoding, one keep-alive connection per thread), best of 3 after the
+  cache is filled. Target: at most 0.2x the ideal, so that the simulator is not what the simulator row
+  measures. The cold first pass (every asset generated in Python) is reported in the notes.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import math
 import os
@@ -25,6 +31,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -33,48 +40,88 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from common import TEST_API_KEY, Row, SimProcess, client_for, create_ready_aoi, fmt_s, verdict
 
-TARGET = 1.3
+TARGET = 1.2  # ours / ideal, replay server
+FLOOR_TARGET = 0.2  # simulator with no latency, bare reader / ideal
 ASSETS = 10_000
-PAGE_SIZE = 500
 LATENCY = 0.05
 REPEATS = 3
+#: (page size, concurrency); None = the client's default concurrency.
+LAYOUTS = ((500, None), (100, 8))
 
 
-def _fetch(url: str, aoi_id: str, concurrency: int):
+def _fetch(url: str, aoi_id: str, page_size: int, concurrency: int, repeats: int = REPEATS) -> float:
     best = None
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         client = client_for(url, concurrency=concurrency)
         t0 = time.perf_counter()
-        pages = list(client.iter_asset_pages(aoi_id, page_size=PAGE_SIZE, raw=True))
+        pages = list(client.iter_asset_pages(aoi_id, page_size=page_size, raw=True))
         dt = time.perf_counter() - t0
         client.close()
         n = sum(len(p) for p in pages)
-        if n != ASSETS:
-            raise RuntimeError(f"expected {ASSETS} assets, got {n}")
+        if n != ASSETS or len(pages) != math.ceil(ASSETS / page_size):
+            raise RuntimeError(f"expected {ASSETS} assets in pages of {page_size}, got {n} in {len(pages)}")
         best = dt if best is None else min(best, dt)
-    return best, len(pages)
+    return best
+
+
+def _bare_fetch(url: str, aoi_id: str, page_size: int, concurrency: int) -> float:
+    """Every page with ``concurrency`` threads, each one keep-alive http.client connection; bytes only."""
+    u = urlsplit(url)
+    offsets = list(range(0, ASSETS, page_size))
+    lock = threading.Lock()
+    errors = []
+
+    def worker():
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+        try:
+            while True:
+                with lock:
+                    if not offsets:
+                        return
+                    offset = offsets.pop()
+                conn.request("GET", f"/v0/aois/{aoi_id}/assets?offset={offset}&limit={page_size}",
+                             headers={"Authorization": TEST_API_KEY})
+                resp = conn.getresponse()
+                body = resp.read()
+                if resp.status != 200 or not body:
+                    errors.append(resp.status)
+                    return
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    dt = time.perf_counter() - t0
+    if errors:
+        raise RuntimeError(f"bare reader got HTTP {errors[0]}")
+    return dt
 
 
 # ------------------------------------------------------------------------------------------- replay server
 
 
 def serve(folder: str, latency: float) -> None:
-    """Answer GET .../assets?offset=O&limit=L with the file O.json (or an empty page) after ``latency``."""
+    """Answer GET .../assets?offset=O&limit=L with the file L-O.json (or an empty page) after ``latency``."""
     pages = {}
     for name in os.listdir(folder):
         if name.endswith(".json"):
+            limit, offset = name[:-5].split("-")
             with open(os.path.join(folder, name), "rb") as fh:
-                pages[int(name[:-5])] = fh.read()
-    total = json.loads(pages[0])["pagination"]["total"]
+                pages[int(offset), int(limit)] = fh.read()
+    total = json.loads(next(iter(pages.values())))["pagination"]["total"]
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self):
             q = parse_qs(urlsplit(self.path).query)
-            offset = int(q.get("offset", ["0"])[0])
-            body = pages.get(offset) or json.dumps(
-                {"assets": [], "pagination": {"total": total, "offset": offset, "limit": PAGE_SIZE}}).encode()
+            offset, limit = int(q.get("offset", ["0"])[0]), int(q.get("limit", ["10"])[0])
+            body = pages.get((offset, limit)) or json.dumps(
+                {"assets": [], "pagination": {"total": total, "offset": offset, "limit": limit}}).encode()
             time.sleep(latency)
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -115,15 +162,15 @@ class ReplayProcess:
         self.stop()
 
 
-def _record_pages(url: str, aoi_id: str, folder: str) -> None:
+def _record_pages(url: str, aoi_id: str, folder: str, page_size: int) -> None:
     import requests
 
     with requests.Session() as s:
-        for offset in range(0, ASSETS, PAGE_SIZE):
-            r = s.get(f"{url}/v0/aois/{aoi_id}/assets", params={"offset": offset, "limit": PAGE_SIZE},
+        for offset in range(0, ASSETS, page_size):
+            r = s.get(f"{url}/v0/aois/{aoi_id}/assets", params={"offset": offset, "limit": page_size},
                       headers={"Authorization": TEST_API_KEY}, timeout=60)
             r.raise_for_status()
-            with open(os.path.join(folder, f"{offset}.json"), "wb") as fh:
+            with open(os.path.join(folder, f"{page_size}-{offset}.json"), "wb") as fh:
                 fh.write(r.content)
 
 
@@ -132,50 +179,68 @@ def _record_pages(url: str, aoi_id: str, folder: str) -> None:
 
 def run(ctx: dict) -> list:
     folder = tempfile.mkdtemp(prefix="pixxel-bench-pages-")
-    with SimProcess(assets=ASSETS) as sim:
-        setup = client_for(sim.url)
-        aoi = create_ready_aoi(setup, "bench-pagination")
-        concurrency = setup.concurrency
-        setup.close()
-        floor, pages = _fetch(sim.url, aoi.aoi_id, concurrency)  # no latency: the simulator's CPU floor
-        _record_pages(sim.url, aoi.aoi_id, folder)
-    with SimProcess(assets=ASSETS, latency=LATENCY) as sim:
-        setup = client_for(sim.url)
-        aoi = create_ready_aoi(setup, "bench-pagination")
-        setup.close()
-        sim_conc, _ = _fetch(sim.url, aoi.aoi_id, concurrency)
-        sim_seq, _ = _fetch(sim.url, aoi.aoi_id, 1)
-    with ReplayProcess(folder, LATENCY) as rep:
-        rep_conc, _ = _fetch(rep.url, aoi.aoi_id, concurrency)
-        rep_seq, _ = _fetch(rep.url, aoi.aoi_id, 1)
-    for name in os.listdir(folder):
-        os.remove(os.path.join(folder, name))
-    os.rmdir(folder)
-    ideal = math.ceil(pages / concurrency) * LATENCY
-    head = f"Pagination, {ASSETS:,} assets = {pages} pages x {PAGE_SIZE}, 50 ms/request"
-    rows = [
-        Row(
-            benchmark=f"{head}, replay server (client only)",
-            figure=f"{fmt_s(rep_conc)} (concurrency {concurrency})",
-            reference=f"ideal {fmt_s(ideal)}; one by one {fmt_s(rep_seq)} ({rep_seq / rep_conc:.1f}x slower)",
-            ratio=rep_conc / ideal,
-            target=f"≤ {TARGET}",
-            verdict=verdict(rep_conc / ideal, TARGET),
-        ),
-        Row(
-            benchmark=f"{head}, simulator",
-            figure=f"{fmt_s(sim_conc)} (concurrency {concurrency})",
-            reference=f"ideal {fmt_s(ideal)}; one by one {fmt_s(sim_seq)} ({sim_seq / sim_conc:.1f}x slower)",
-            ratio=sim_conc / ideal,
-            target=f"≤ {TARGET}",
-            verdict=verdict(sim_conc / ideal, TARGET) + ("" if sim_conc / ideal <= TARGET else " (server-bound)"),
-        ),
-    ]
-    rows[1].notes.append(
-        f"the simulator alone, with no latency, needs {fmt_s(floor)} for these {pages} pages "
-        f"({fmt_s(floor / pages)} per page of Python asset generation + JSON, serialised by its GIL): "
-        f"a floor {floor / ideal:.1f}x the ideal before any latency is added"
-    )
+    default_conc = None
+    floors = {}
+    try:
+        with SimProcess(assets=ASSETS) as sim:  # no latency: the simulator's own floor, and the replay bytes
+            setup = client_for(sim.url)
+            default_conc = setup.concurrency
+            aoi = create_ready_aoi(setup, "bench-pagination")
+            setup.close()
+            layouts = [(size, conc or default_conc) for size, conc in LAYOUTS]
+            for size, conc in layouts:
+                cold = _bare_fetch(sim.url, aoi.aoi_id, size, conc)  # generates and caches every asset's JSON
+                warm = min(_bare_fetch(sim.url, aoi.aoi_id, size, conc) for _ in range(REPEATS))
+                floors[size, conc] = (cold, warm)
+                _record_pages(sim.url, aoi.aoi_id, folder, size)
+        timings = {}
+        with SimProcess(assets=ASSETS, latency=LATENCY) as sim:
+            setup = client_for(sim.url)
+            aoi = create_ready_aoi(setup, "bench-pagination")
+            setup.close()
+            for size, conc in layouts:
+                _fetch(sim.url, aoi.aoi_id, size, conc, repeats=1)  # untimed: fills the simulator's JSON cache
+                timings["sim", size, conc] = _fetch(sim.url, aoi.aoi_id, size, conc)
+        with ReplayProcess(folder, 0.0) as rep:
+            for size, conc in layouts:
+                timings["replay-floor", size, conc] = min(_bare_fetch(rep.url, aoi.aoi_id, size, conc)
+                                                          for _ in range(REPEATS))
+        with ReplayProcess(folder, LATENCY) as rep:
+            for size, conc in layouts:
+                timings["replay", size, conc] = _fetch(rep.url, aoi.aoi_id, size, conc)
+            size, conc = layouts[0]
+            one_by_one = _fetch(rep.url, aoi.aoi_id, size, 1, repeats=1)
+    finally:
+        for name in os.listdir(folder):
+            os.remove(os.path.join(folder, name))
+        os.rmdir(folder)
+
+    rows = []
+    for k, (size, conc) in enumerate(layouts):
+        pages = math.ceil(ASSETS / size)
+        rounds = math.ceil(pages / conc)
+        ideal = rounds * LATENCY
+        ideal_text = f"ideal {fmt_s(ideal)} ({rounds} rounds x 50 ms)"
+        head = f"Pagination, {ASSETS:,} assets = {pages} pages x {size}, concurrency {conc}, 50 ms/request"
+        rep, sim = timings["replay", size, conc], timings["sim", size, conc]
+        cold, floor = floors[size, conc]
+        row = Row(benchmark=f"{head}: replay server (client only)", figure=fmt_s(rep), reference=ideal_text,
+                  ratio=rep / ideal, target=f"≤ {TARGET}", verdict=verdict(rep / ideal, TARGET))
+        if k == 0:
+            row.notes.append(f"one page at a time (concurrency 1) takes {fmt_s(one_by_one)}, "
+                             f"{one_by_one / rep:.1f}x the concurrent fetch")
+        rows.append(row)
+        rows.append(Row(benchmark=f"{head}: simulator", figure=fmt_s(sim), reference=ideal_text, ratio=sim / ideal,
+                        target=f"info (≤ {TARGET} is checked on the replay server)", verdict="info"))
+        row = Row(benchmark=f"{head}: simulator's own floor (no latency, bare HTTP reader)", figure=fmt_s(floor),
+                  reference=ideal_text, ratio=floor / ideal, target=f"≤ {FLOOR_TARGET}",
+                  verdict=verdict(floor / ideal, FLOOR_TARGET))
+        row.notes.append(
+            f"{fmt_s(floor / pages)} per page once the simulator has cached the assets' JSON (the replay "
+            f"server: {fmt_s(timings['replay-floor', size, conc])} in all); the cold first pass, where the "
+            f"simulator generates every asset in Python, took {fmt_s(cold)}"
+        )
+        rows.append(row)
     return rows
 
 

@@ -21,8 +21,14 @@ from common import REPO, Row, emit, run_case
 
 TARGET_MS = 100.0  # not in the issue: a plugin should add well under 0.1 s to QGIS start
 SAMPLES = 5
-HEAVY = ("pydantic", "shapely", "requests", "numpy", "urllib3", "osgeo", "pixxel_qgis.client",
-         "pixxel_qgis.core.assets.layers", "pixxel_qgis.core.aoi.geometry", "pixxel_qgis.ui.dock", "processing")
+#: Modules start-up should not import (the package ``pixxel_qgis.client`` itself is light: its ``__init__``
+#: loads the client, models and transport on first use, PEP 562).
+HEAVY = ("pydantic", "shapely", "requests", "numpy", "urllib3", "osgeo", "pixxel_qgis.client.client",
+         "pixxel_qgis.client.models", "pixxel_qgis.client.transport", "pixxel_qgis.core.assets.layers",
+         "pixxel_qgis.core.aoi.geometry", "pixxel_qgis.ui.dock", "processing")
+#: Of those, the ones whose eager import fails the verdict (the others are listed in the notes).
+MUST_BE_LAZY = ("pydantic", "shapely", "requests", "pixxel_qgis.client.client", "pixxel_qgis.client.models",
+                "pixxel_qgis.client.transport")
 
 
 def case_main(argv) -> None:
@@ -63,7 +69,7 @@ def run(ctx: dict) -> list:
     base = statistics.median(r["baseline_s"] for r in plugin) * 1000
     deps_ms = statistics.median(r["added_s"] for r in deps) * 1000
     heavy = plugin[0]["heavy"]
-    lazy = not any(h in heavy for h in ("pydantic", "shapely", "requests", "pixxel_qgis.client"))
+    lazy = not any(h in heavy for h in MUST_BE_LAZY)
     met = added <= TARGET_MS and lazy
     row = Row(
         benchmark="Start-up: import plugin + PixxelPlugin(iface).initGui()",

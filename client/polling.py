@@ -24,12 +24,19 @@ from .errors import (
     RateLimitError,
     ServerError,
 )
-from .transport import wait_or_cancel
 
 Cancelled = Optional[Callable[[], bool]]
 
 #: errors worth another poll: the AOI is still there, the server or the network hiccupped
 TRANSIENT_ERRORS = (ServerError, RateLimitError, PixxelTimeoutError, PixxelConnectionError)
+
+
+def wait_or_cancel(seconds: float, cancelled: Cancelled) -> None:
+    """``transport.wait_or_cancel``, imported on first use: the AOI board imports this module when QGIS
+    starts, and the transport (requests, urllib3: ~60 ms) is not needed before the first request."""
+    from .transport import wait_or_cancel as wait
+
+    wait(seconds, cancelled)
 
 
 def status_text(status: Any) -> str:

@@ -356,3 +356,61 @@ def test_short_first_page_with_the_asked_limit_steps_by_its_count():
     # the server says limit=20 (as asked) but its first page holds 18 items of 60: go on from item 18
     src = Source(60, first_short=2)
     assert flat(pages(src, page_size=20, concurrency=1)) == list(range(60))
+
+
+# --- the cyclic GC is paused while pages are fetched (issue 15: full collections over the decoded pages
+# stalled the fetch); the pause must end with the fetches and never re-enable a collector someone else paused
+
+
+def test_the_collector_is_paused_while_pages_are_fetched_and_resumed_after():
+    import gc
+
+    seen = []
+
+    def fetch(offset, limit):
+        seen.append(gc.isenabled())
+        return Source(30)(offset, limit)
+
+    gc.enable()
+    try:
+        assert flat(pages(fetch, page_size=10, concurrency=2)) == list(range(30))
+        assert seen and not any(seen), "a page was fetched with the cyclic GC running"
+        assert gc.isenabled(), "the cyclic GC stayed paused after the pages were fetched"
+    finally:
+        gc.enable()
+
+
+def test_a_collector_paused_by_the_caller_stays_paused():
+    import gc
+
+    gc.disable()
+    try:
+        assert flat(pages(Source(30), page_size=10, concurrency=2)) == list(range(30))
+        assert not gc.isenabled(), "the pager re-enabled a GC its caller had paused"
+    finally:
+        gc.enable()
+
+
+def test_the_collector_stays_paused_until_the_last_concurrent_fetch_ends():
+    import gc
+
+    during = []
+
+    def outer(offset, limit):
+        if offset == 0:  # a nested listing ends while this fetch is still running
+            assert flat(pages(Source(20), page_size=10, concurrency=2)) == list(range(20))
+            during.append(gc.isenabled())
+        return Source(20)(offset, limit)
+
+    gc.enable()
+    try:
+        assert flat(pages(outer, page_size=10, concurrency=1)) == list(range(20))
+        assert during == [False], "the GC resumed while another fetch was still running"
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_server_capping_pages_at_one_item_without_a_total_is_read_item_by_item():
+    src = Source(5, cap=1, total=lambda k, n: None)
+    assert flat(pages(src, page_size=10, concurrency=2)) == [0, 1, 2, 3, 4]

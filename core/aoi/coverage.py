@@ -51,7 +51,7 @@ def _geometries(geojsons: Iterable[Optional[dict]]) -> list:
             continue
         try:
             geom = shape(g)
-        except (ValueError, TypeError, KeyError, AttributeError, shapely.errors.GEOSException):
+        except (ValueError, TypeError, KeyError, AttributeError, shapely.errors.ShapelyError):  # GEOS, unknown type
             continue
         if geom.is_empty:
             continue

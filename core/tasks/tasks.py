@@ -26,7 +26,6 @@ from qgis.PyQt.QtCore import QCoreApplication, QThread, QTimer, pyqtSignal
 
 from ...client import polling
 from ...client.errors import CancelledError, PixxelError
-from ...client.transport import cancel_scope
 from ..settings import LOG_TAG
 from .error_report import describe_unexpected
 
@@ -196,6 +195,9 @@ class PixxelTask(QgsTask):
         raise NotImplementedError
 
     def run(self) -> bool:
+        # imported on first use: the AOI board imports this module when QGIS starts
+        from ...client.transport import cancel_scope
+
         try:
             with cancel_scope(self.isCanceled):  # client calls made in work() stop when the task is cancelled
                 self.result = self.work()

@@ -26,6 +26,7 @@ import difflib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -44,6 +45,7 @@ from targets import OPERATORS, TARGETS  # noqa: E402
 COPY_IGNORE = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".pytest_cache", ".ruff_cache", "dist",
                                      "demo-output", "*.pyc", ".mutation")
 MUTANT_EXCEPTION = 'type("MutantOnlyException", (Exception,), {})'
+CRASH_ATTEMPTS = 3  # runs of a mutant (or of the unmutated baseline) whose test process dies from a signal
 
 
 @dataclass
@@ -60,6 +62,7 @@ class Mutant:
     tests_run: int = 0
     killed_by: str = ""
     seconds: float = 0.0
+    crashes: List[int] = field(default_factory=list)  # signals of test processes that died, then were rerun
 
     @property
     def key(self) -> str:
@@ -194,23 +197,38 @@ class Worker:
             assert json.loads(self._server.stdout.readline())["ready"]
         out = self.tree.parent / "out.txt"
         req = {"args": self.pytest_args(qgis) + args, "timeout": timeout, "out": str(out)}
-        self._server.stdin.write(json.dumps(req) + "\n")
-        self._server.stdin.flush()
-        answer = json.loads(self._server.stdout.readline())
+        try:
+            self._server.stdin.write(json.dumps(req) + "\n")
+            self._server.stdin.flush()
+            answer = json.loads(self._server.stdout.readline())
+        except (OSError, ValueError):  # the fork server itself died: report it as a crash, start a new one
+            self.close()
+            return -signal.SIGKILL, "the fork server died", False
         text = out.read_text(errors="replace") if out.exists() else ""
         return answer["rc"], text, answer["timeout"]
 
     def close(self) -> None:
         if self._server is not None:
-            self._server.stdin.close()
-            self._server.wait(timeout=30)
+            try:
+                self._server.stdin.close()
+                self._server.wait(timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                self._server.kill()
+                self._server.wait()
             self._server = None
 
 
 def baseline(worker: Worker, module: str, tests: List[str], qgis: bool) -> dict:
     out = worker.tree.parent / "baseline.json"
-    proc = worker.pytest(["-p", "covplugin", *tests], qgis, timeout=1800,
-                         MUTATION_TARGET=str(worker.tree / module), MUTATION_COV_OUT=str(out))
+    for attempt in range(1, CRASH_ATTEMPTS + 1):
+        proc = worker.pytest(["-p", "covplugin", *tests], qgis, timeout=1800,
+                             MUTATION_TARGET=str(worker.tree / module), MUTATION_COV_OUT=str(out))
+        if proc.returncode >= 0:
+            break
+        # the test process died from a signal (QGIS crashed on a loaded machine, the OOM killer): not the
+        # tests' verdict; run again
+        print(f"{module}: the unmutated test run died from signal {-proc.returncode} "
+              f"(attempt {attempt} of {CRASH_ATTEMPTS})", flush=True)
     if proc.returncode != 0 or not out.exists():
         sys.exit(f"The unmutated tests of {module} do not pass; fix them first:\n{proc.stdout[-4000:]}")
     return json.loads(out.read_text())
@@ -234,13 +252,24 @@ def run_mutant(worker: Worker, m: Mutant, cov: dict, tests: List[str], qgis: boo
     started = time.monotonic()
     try:
         target.write_text(m.source, encoding="utf-8")
-        rc, output, timed_out = worker.forked(["-x", f"--timeout={max(10.0, 5 * slowest):.0f}", f"@{argfile}"],
-                                              qgis, timeout=60 + 5 * total)
+        for _attempt in range(1, CRASH_ATTEMPTS + 1):
+            rc, output, timed_out = worker.forked(
+                ["-x", f"--timeout={max(10.0, 5 * slowest):.0f}", f"@{argfile}"], qgis, timeout=60 + 5 * total)
+            if timed_out or rc >= 0:
+                break
+            # The test process died from a signal (a crash of QGIS or Python, the OOM killer) before pytest
+            # could give a verdict. On a loaded machine that happens to unmutated code too, so it is not
+            # counted as a kill: the mutant is run again. A mutant that crashes every time is "crashed": no
+            # test failed, so it is not counted as killed (it is listed with the survivors, with a reason).
+            m.crashes.append(-rc)
         m.tests_run = len(selected)
         if timed_out:
             m.outcome = "timeout"
         elif rc == 0:
             m.outcome = "survived"
+        elif rc < 0:
+            m.outcome = "crashed"
+            m.killed_by = f"crash: the test process died from signal {-rc} in {CRASH_ATTEMPTS} runs"
         else:
             m.outcome = "timeout" if "Timeout" in output else "killed"
             for line in output.splitlines():
@@ -284,6 +313,16 @@ def report(results: Dict[str, List[Mutant]], path: Path, elapsed: float) -> bool
         skipped = TARGETS[module].get("skip_operators")
         if skipped:
             lines.append(f"\n`{module}`: operators not applied: {', '.join(skipped)} (see dev/mutation/targets.py).")
+    crashed = [m for ms in results.values() for m in ms if m.crashes]
+    if crashed:
+        lines += ["", f"Test processes that died from a signal (rerun, up to {CRASH_ATTEMPTS} runs per mutant; a "
+                  "mutant whose every run died is 'crashed': not counted as killed, listed with the survivors):",
+                  ""]
+        lines += [f"- `{m.module}` line {m.line}, {m.operator}: signal(s) {', '.join(map(str, m.crashes))}, "
+                  f"then {m.outcome}" + (f" ({m.killed_by})" if m.killed_by.startswith("crash") else "")
+                  for m in crashed]
+    else:
+        lines += ["", "No test process died from a signal in these runs."]
     total = sum(len(ms) for ms in results.values())
     if elapsed >= 0:
         lines += ["", f"{total} mutants; this run took {elapsed / 60:.0f} min.", ""]
@@ -327,7 +366,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         for row in rows:
             merged.setdefault(row["module"], []).append(Mutant(**{k: row[k] for k in (
                 "module", "operator", "occurrence", "line", "before", "after", "outcome", "tests_run",
-                "killed_by", "seconds") if k in row}))
+                "killed_by", "seconds", "crashes") if k in row}))
         Path(args.results).parent.mkdir(parents=True, exist_ok=True)
         Path(args.results).write_text(json.dumps(rows, indent=1))
         ok = report({k: merged[k] for k in TARGETS if k in merged}, Path(args.report), -1.0)
@@ -366,6 +405,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 seen_keys[_ordinal_key(seen_keys, m.key)] = {}
                 if args.only_survivors and prev and prev["outcome"] in ("killed", "timeout"):
                     m.outcome, m.killed_by = prev["outcome"], prev.get("killed_by", "")
+                    m.crashes = list(prev.get("crashes", []))
                 else:
                     todo.append(m)
             free = list(workers)
@@ -403,11 +443,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         shutil.rmtree(base, ignore_errors=True)
     if args.module and len(args.module) < len(TARGETS):
         # a partial run: merge with the stored outcomes of the other modules for the report
+        ran = set(results)  # (not `results` itself: it gains each module at its first merged row)
         for row in previous.values():
-            if row["module"] not in results:
+            if row["module"] not in ran:
                 results.setdefault(row["module"], []).append(Mutant(**{k: row[k] for k in (
                     "module", "operator", "occurrence", "line", "before", "after", "outcome", "tests_run",
-                    "killed_by", "seconds") if k in row}))
+                    "killed_by", "seconds", "crashes") if k in row}))
     results = {k: results[k] for k in TARGETS if k in results}
     ok = report(results, Path(args.report), time.monotonic() - started)
     print(f"report: {args.report} ({'target met' if ok else 'target NOT met'})")

@@ -17,6 +17,8 @@ TARGETS = {
             "tests/test_hostile_responses.py",
             "tests/test_key_on_the_wire.py",
             "tests/test_create_no_duplicates.py",
+            "tests/test_wait_for_aoi_pace.py",
+            "tests/test_create_lookup_details.py",
         ],
         "qgis": False,
     },
@@ -29,6 +31,8 @@ TARGETS = {
             "tests/test_client_details.py",
             "tests/test_transport_units.py",
             "tests/test_network_settings.py",  # issue 18's proxy, CA and insecure-host rules
+            "tests/test_transport_network_rules.py",
+            "tests/test_transport_tls_exceptions.py",
         ],
         "qgis": False,
     },
@@ -41,7 +45,7 @@ TARGETS = {
         "qgis": False,
     },
     "core/aoi/aoi_shape.py": {
-        "tests": ["tests/test_aoi_shape.py", "tests/test_aoi_shape_details.py"],
+        "tests": ["tests/test_aoi_shape.py", "tests/test_aoi_shape_details.py", "tests/test_aoi_shape_vertex_cap.py"],
         "qgis": False,
         # Its guarding tests include ~40 s of property-based tests, and half of its 540 mutants would be
         # numbers +-1 (tolerances, thresholds): on two shared cores that alone is hours. Numbers are left out
@@ -49,11 +53,12 @@ TARGETS = {
         "skip_operators": ["core/NumberReplacer"],
     },
     "core/aoi/coverage.py": {
-        "tests": ["tests/test_coverage.py"],
+        "tests": ["tests/test_coverage.py", "tests/test_coverage_inputs.py"],
         "qgis": False,
     },
     "core/connection.py": {
-        "tests": ["tests/test_connection.py", "tests/test_connection_details.py", "tests/test_secrets.py"],
+        "tests": ["tests/test_connection.py", "tests/test_connection_details.py", "tests/test_secrets.py",
+                  "tests/test_connection_auth_failures.py"],
         "qgis": True,
     },
 }
