@@ -197,6 +197,7 @@ class PixxelPlugin:
             dock.hide()
             dock.setParent(None)
             dock.deleteLater()
+        self._stop_release_thread()
         if self.action is not None:
             action, self.action = self.action, None
             self.iface.removePluginWebMenu(MENU_NAME, action)
@@ -213,6 +214,12 @@ class PixxelPlugin:
         remove_translator(self.translator)
         self.translator = None
         self._let_qgis_forget_all_modules()
+
+    def _stop_release_thread(self):
+        """Loaded asset previews are freed in a helper thread (core.tasks.tasks): stop it with the plugin."""
+        tasks = sys.modules.get(f"{__package__}.core.tasks.tasks")  # never imported: nothing to stop
+        if tasks is not None:
+            tasks.stop_release_thread()
 
     # ------------------------------------------------------------------ AOI board
     def _start_board(self):

@@ -18,15 +18,14 @@ fetch calls only, never the caller's code between two pages unless a fetch is st
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any, Callable, Deque, Iterator, NamedTuple, Optional
 
 from .errors import CancelledError
+from .gc_pause import gc_paused
 from .transport import cancel_scope, current_cancel
 
 log = logging.getLogger("pixxel_qgis.client")
@@ -50,33 +49,8 @@ def _check(cancelled: Optional[Callable[[], bool]]) -> None:
         raise CancelledError("Cancelled while fetching pages")
 
 
-_gc_lock = threading.Lock()
-_gc_pauses = 0  # fetches running with the collector paused
-_gc_was_enabled: bool  # the collector's state before the first of them (set by that pause)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while at least one fetch runs (re-entrant, thread-safe); the
-    last fetch to finish restores the state found by the first (a collector disabled by someone else
-    stays disabled)."""
-    global _gc_pauses, _gc_was_enabled
-    with _gc_lock:
-        if _gc_pauses == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pauses += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0 and _gc_was_enabled:
-                gc.enable()
-
-
 def _fetch_in_scope(cancelled, fetch: Fetch, offset: int, limit: int) -> PageResult:
-    with cancel_scope(cancelled), _gc_paused():
+    with cancel_scope(cancelled), gc_paused():
         return fetch(offset, limit)
 
 

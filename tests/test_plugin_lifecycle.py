@@ -131,6 +131,23 @@ def test_unload_without_ever_opening_the_dock(iface):
     assert snapshot(iface) == baseline
 
 
+def test_unload_stops_the_release_thread_and_frees_what_it_still_kept(iface):
+    """A loaded asset preview is freed later in a helper thread; unloading the plugin must not leave that
+    thread running, nor a layer waiting for a timer of an unloaded module."""
+    from pixxel_qgis.core.tasks import tasks
+    from qgis.core import QgsVectorLayer
+
+    plugin = classFactory(iface)
+    plugin.initGui()
+    layer = QgsVectorLayer("Polygon?crs=EPSG:4326", "preview", "memory")
+    tasks.release_off_main_thread(layer, delay_ms=600_000)
+    assert tasks.release_thread_running() and not sip.isdeleted(layer)
+    plugin.unload()
+    flush_deletes()
+    assert not tasks.release_thread_running(), "the release thread outlived the plugin"
+    assert sip.isdeleted(layer), "the layer kept for release was not freed at unload"
+
+
 def test_missing_dependency_still_loads_and_says_how_to_fix(iface, monkeypatch):
     monkeypatch.setitem(sys.modules, "shapely", None)
     baseline = snapshot(iface)

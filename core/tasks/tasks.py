@@ -13,7 +13,6 @@ Rules kept here:
 from __future__ import annotations
 
 import atexit
-import gc
 import sys
 import threading
 import time
@@ -26,6 +25,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QThread, QTimer, pyqtSignal
 
 from ...client import polling
 from ...client.errors import CancelledError, PixxelError
+from ...client.gc_pause import gc_paused
 from ..settings import LOG_TAG
 from .error_report import describe_unexpected
 
@@ -48,47 +48,32 @@ def user_message(exc: BaseException) -> str:
     return text
 
 
-_gc_lock = threading.Lock()
-_gc_pauses = 0
-_gc_was_enabled = True
-
-
-@contextmanager
-def gc_paused():
-    """Pause Python's cyclic garbage collector for a block (re-entrant and thread-safe).
-
-    Parsing asset pages creates hundreds of thousands of dicts and lists (no cycles; reference counting
-    frees them). A full collection triggered by those allocations walks every object of the process with
-    the GIL held: measured 50-110 ms for 10k assets, during which the main thread (canvas, panel) freezes
-    (``make bench``, Responsiveness). Paused, the longest main-thread stall of the load drops to ~20 ms.
-    """
-    global _gc_pauses, _gc_was_enabled
-    with _gc_lock:
-        if _gc_pauses == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pauses += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0 and _gc_was_enabled:
-                gc.enable()
-
-
 _reaper: Optional[QThread] = None
 
 
-def _stop_reaper() -> None:
+def stop_release_thread() -> None:
+    """Free at once what ``release_off_main_thread`` still keeps and stop its helper thread (plugin unload,
+    application exit): an unloaded plugin leaves no thread and no pending timer's layer behind."""
     global _reaper
     thread, _reaper = _reaper, None
+    kept = list(_kept_for_release)
+    _kept_for_release.clear()
+    for obj in kept:
+        # Deleted in the helper thread, which owns it: Qt runs pending deferred deletes as a thread finishes.
+        try:
+            obj.deleteLater()
+        except RuntimeError:  # pragma: no cover - already deleted
+            pass
     if thread is not None:
         try:
             thread.quit()
             thread.wait(5000)
         except RuntimeError:  # pragma: no cover - already deleted with the application
             pass
+
+
+def release_thread_running() -> bool:
+    return _reaper is not None and _reaper.isRunning()
 
 
 #: How long a layer handed to ``release_off_main_thread`` is kept before it is deleted: a canvas render
@@ -110,8 +95,8 @@ def release_off_main_thread(obj, delay_ms: int = RELEASE_DELAY_MS) -> None:
         _reaper = QThread()
         _reaper.setObjectName("pixxel-release")
         _reaper.start()
-        atexit.register(_stop_reaper)
-        app.aboutToQuit.connect(_stop_reaper)
+        atexit.register(stop_release_thread)
+        app.aboutToQuit.connect(stop_release_thread)
     from qgis.PyQt import sip
 
     sip.transferto(obj, None)  # C++ owns it now: Python never deletes it on the main thread
@@ -119,6 +104,8 @@ def release_off_main_thread(obj, delay_ms: int = RELEASE_DELAY_MS) -> None:
     _kept_for_release.add(obj)
 
     def delete():
+        if obj not in _kept_for_release:
+            return  # already freed by stop_release_thread()
         _kept_for_release.discard(obj)
         try:
             obj.deleteLater()  # runs in the helper thread, which owns it now
