@@ -36,3 +36,10 @@ def gc_paused() -> Iterator[None]:
             _pauses -= 1
             if _pauses == 0 and _was_enabled:
                 gc.enable()
+
+
+def paused_here() -> bool:
+    """True while a ``gc_paused`` block runs and the collector was enabled before the first of them (so a
+    collection the caller would have had anyway may be run at a convenient moment, e.g. while idle)."""
+    with _lock:
+        return _pauses > 0 and _was_enabled

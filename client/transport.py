@@ -15,6 +15,7 @@ Rules kept here:
 from __future__ import annotations
 
 import email.utils
+import functools
 import ipaddress
 import json
 import logging
@@ -279,10 +280,14 @@ class Transport:
         cancelled: Optional[Callable[[], bool]] = None,
         ok: Iterable[int] = (200, 201),
         allow_redirects: Optional[bool] = None,
+        defer_decode: bool = False,
     ) -> Any:
         """Send one request (retried if idempotent) and return the decoded JSON body.
 
-        Raises a :class:`PixxelError` subclass for every failure.
+        Raises a :class:`PixxelError` subclass for every failure. With ``defer_decode=True`` a successful
+        response is returned undecoded, as a zero-argument callable that decodes it (raising the same
+        errors as the decoding done here would), so that a page thread can go back to the network while
+        another thread decodes (``client.pagination``).
         """
         method = method.upper()
         retry = (method == "GET") if retry is None else retry
@@ -295,7 +300,7 @@ class Transport:
             _check_cancel(cancelled)
             delay: Optional[float] = None
             try:
-                return self._once(method, path, params, json_body, op, ok, follow)
+                return self._once(method, path, params, json_body, op, ok, follow, defer_decode)
             except (PixxelConnectionError, PixxelTimeoutError) as exc:
                 if not retry:
                     raise
@@ -379,7 +384,7 @@ class Transport:
     def _wait(self, seconds: float, cancelled: Optional[Callable[[], bool]]) -> None:
         wait_or_cancel(seconds, cancelled, self._sleep)
 
-    def _once(self, method, path, params, json_body, op, ok, follow) -> Any:
+    def _once(self, method, path, params, json_body, op, ok, follow, defer_decode=False) -> Any:
         url = self.url(path)
         started = time.monotonic()
         try:
@@ -420,6 +425,8 @@ class Transport:
             response.close()
         log.debug("%s %s -> %s (%d bytes, %.3f s)", method, path, status, len(body), time.monotonic() - started)
         if status in ok:
+            if defer_decode:
+                return functools.partial(self._decode, body, op, method, path)
             return self._decode(body, op, method, path)
         error = self._http_error(status, body, headers, op, method, path)
         request_id = headers.get("x-request-id") or headers.get("request-id")
