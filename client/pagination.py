@@ -9,11 +9,21 @@ Stops on the last page, on an empty page, and follows a ``total`` that changes b
 are planned if it grows; it ends early if it shrinks). The number of requests in flight never exceeds
 ``concurrency``, and at most ``2 * concurrency`` finished pages wait in memory.
 
-While a page is being fetched (and decoded), Python's cyclic garbage collector is paused: decoding a page
-of JSON makes tens of thousands of dicts and lists (no cycles; reference counting frees them), and each
-full collection those allocations trigger walks every object of the process with the GIL held (measured
-60-85 ms for 10k assets, twice per 20-page listing: ``make bench``, Pagination). The pause covers the
-fetch calls only, never the caller's code between two pages unless a fetch is still running then.
+A fetch may return, instead of the page, a zero-argument callable that returns it: the pager calls it in
+the iterating thread. ``PixxelClient.iter_asset_pages`` returns the undecoded body that way, so a page
+thread goes back to the network as soon as it has read its page instead of decoding it first (JSON
+decoding holds the GIL: four page threads decoding at once queued behind each other, and each issued its
+next request only after its own decode).
+
+From the first request to the end of the iteration, Python's cyclic garbage collector is paused: decoding
+a page of JSON makes tens of thousands of dicts and lists (no cycles; reference counting frees them), and
+each full collection those allocations trigger walks every object of the process with the GIL held
+(measured 60-85 ms for 10k assets, twice per 20-page listing: ``make bench``, Pagination). The caller's
+code between two pages therefore runs with the collector paused too (cyclic garbage it makes is
+collected after the iteration; an abandoned iterator releases the pause when it is closed or freed). So
+that the decoded pages do not pile up in the youngest generation for one long pass at the end (20-70 ms),
+the iterating thread collects the young generations itself while it would only wait for the network
+(never the oldest one, and never when the collector was disabled before the iteration).
 """
 
 from __future__ import annotations
