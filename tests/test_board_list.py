@@ -10,8 +10,7 @@ from qgis.PyQt.QtTest import QTest
 
 pytestmark = pytest.mark.usefixtures("qgis_app")
 
-saved, project, body, status_of, aoi_gets, HeadlessIface = (_tb.saved, _tb.project, _tb.body, _tb.status_of,
-                                                             _tb.aoi_gets, _tb.HeadlessIface)
+saved, project, body, status_of, aoi_gets = _tb.saved, _tb.project, _tb.body, _tb.status_of, _tb.aoi_gets
 NEW_KEY = "pixxel-new-key-0000000000000000000001"
 
 
@@ -33,19 +32,10 @@ def polls(sim, since=0):
 @pytest.fixture
 def plugin(saved, project, tmp_path):
     """The plugin loaded (its board fast, in the test's folder), its panel open."""
-    from pixxel_qgis import classFactory
-
-    iface = HeadlessIface()
-    plugin = classFactory(iface)
-    plugin.initGui()
-    plugin.board.schedule_options = dict(_tb.FAST_SCHEDULE)
-    plugin.board.tick_ms = 20
-    plugin.board.folder = str(tmp_path)
-    plugin.action.setChecked(True)
-    wait_idle(plugin.dock)
-    yield plugin
-    plugin.unload()
-    iface.close()
+    with _tb.loaded_plugin(tmp_path) as plugin:
+        plugin.action.setChecked(True)
+        wait_idle(plugin.dock)
+        yield plugin
 
 
 def test_the_list_and_the_layer_show_what_the_poller_sees_without_a_refresh(saved, plugin, project, tmp_path):
