@@ -6,6 +6,8 @@ from pixxel_qgis.core.board import layer as board_layer
 from pixxel_qgis.tests import test_board as _tb
 from pixxel_qgis.tests.helpers import click, wait_idle, wait_until
 from qgis.core import QgsNetworkAccessManager
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtTest import QTest
 
 pytestmark = pytest.mark.usefixtures("qgis_app")
@@ -46,8 +48,15 @@ def test_the_list_and_the_layer_show_what_the_poller_sees_without_a_refresh(save
     plugin.board.watch(base_url, aoi)  # what the panel's create flow does with a new AOI
     assert dock.aois.proxy.rowCount() == 1 and dock.aois.cell(0, 0) == "Seen by the poller"
     assert dock.aois.cell(0, 1) == "started"
+    name_cell = dock.aois.proxy.index(0, 0)
+    assert name_cell.data(Qt.ItemDataRole.DecorationRole) == QColor(board_layer.STATUS_COLOURS["started"])
 
     wait_until(lambda: dock.aois.cell(0, 1) == "success", 15, "the poller's final status in the list")
+    # the name carries the status too (colour of the board layer's style, tooltip): a narrow dock may
+    # have the status column scrolled out of view
+    name_cell = dock.aois.proxy.index(0, 0)
+    assert name_cell.data(Qt.ItemDataRole.DecorationRole) == QColor(board_layer.STATUS_COLOURS["success"])
+    assert name_cell.data(Qt.ItemDataRole.ToolTipRole).splitlines()[1:] == ["success 100%"]
     layer = plugin.board.pollers[base_url].layer
     assert status_of(layer, aoi.aoi_id)["status"] == "success" and dock.aois.cell(0, 2) == "100%"
     assert dock.aois.model is plugin.board.model(base_url)  # the list views the board's records
