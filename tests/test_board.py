@@ -7,6 +7,7 @@ stops the poller (no request after it).
 
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -137,27 +138,34 @@ def test_only_the_saved_connection_gets_asked(saved, project, tmp_path):
         manager.shutdown()
 
 
-def test_unloading_the_plugin_stops_the_board(saved, project, tmp_path):
+@contextmanager
+def loaded_plugin(folder):
+    """The plugin loaded in a headless iface, its board fast and writing in ``folder``; unloaded after."""
     from pixxel_qgis import classFactory
 
-    sim, base_url, client = saved
     iface = HeadlessIface()
     plugin = classFactory(iface)
     plugin.initGui()
     try:
         plugin.board.schedule_options = dict(FAST_SCHEDULE)
         plugin.board.tick_ms = 20
-        plugin.board.folder = str(tmp_path)
+        plugin.board.folder = str(folder)
+        yield plugin
+    finally:
+        plugin.unload()
+        iface.close()
+
+
+def test_unloading_the_plugin_stops_the_board(saved, project, tmp_path):
+    sim, base_url, client = saved
+    with loaded_plugin(tmp_path) as plugin:
         aoi = client.create_aoi(body("Unload"))
         poller = plugin.board.watch(base_url, aoi)
         wait_until(lambda: len(aoi_gets(sim, aoi.aoi_id)) >= 1, 10, "the board to poll")
-    finally:
-        plugin.unload()
     assert not poller.running
     before = len(aoi_gets(sim))
     QTest.qWait(600)
     assert len(aoi_gets(sim)) == before
-    iface.close()
 
 
 def test_a_final_status_brings_a_note_whose_button_loads_the_assets(saved, project, tmp_path):

@@ -6,12 +6,13 @@ from pixxel_qgis.core.board import layer as board_layer
 from pixxel_qgis.tests import test_board as _tb
 from pixxel_qgis.tests.helpers import click, wait_idle, wait_until
 from qgis.core import QgsNetworkAccessManager
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtTest import QTest
 
 pytestmark = pytest.mark.usefixtures("qgis_app")
 
-saved, project, body, status_of, aoi_gets, HeadlessIface = (_tb.saved, _tb.project, _tb.body, _tb.status_of,
-                                                             _tb.aoi_gets, _tb.HeadlessIface)
+saved, project, body, status_of, aoi_gets = _tb.saved, _tb.project, _tb.body, _tb.status_of, _tb.aoi_gets
 NEW_KEY = "pixxel-new-key-0000000000000000000001"
 
 
@@ -33,19 +34,10 @@ def polls(sim, since=0):
 @pytest.fixture
 def plugin(saved, project, tmp_path):
     """The plugin loaded (its board fast, in the test's folder), its panel open."""
-    from pixxel_qgis import classFactory
-
-    iface = HeadlessIface()
-    plugin = classFactory(iface)
-    plugin.initGui()
-    plugin.board.schedule_options = dict(_tb.FAST_SCHEDULE)
-    plugin.board.tick_ms = 20
-    plugin.board.folder = str(tmp_path)
-    plugin.action.setChecked(True)
-    wait_idle(plugin.dock)
-    yield plugin
-    plugin.unload()
-    iface.close()
+    with _tb.loaded_plugin(tmp_path) as plugin:
+        plugin.action.setChecked(True)
+        wait_idle(plugin.dock)
+        yield plugin
 
 
 def test_the_list_and_the_layer_show_what_the_poller_sees_without_a_refresh(saved, plugin, project, tmp_path):
@@ -56,8 +48,15 @@ def test_the_list_and_the_layer_show_what_the_poller_sees_without_a_refresh(save
     plugin.board.watch(base_url, aoi)  # what the panel's create flow does with a new AOI
     assert dock.aois.proxy.rowCount() == 1 and dock.aois.cell(0, 0) == "Seen by the poller"
     assert dock.aois.cell(0, 1) == "started"
+    name_cell = dock.aois.proxy.index(0, 0)
+    assert name_cell.data(Qt.ItemDataRole.DecorationRole) == QColor(board_layer.STATUS_COLOURS["started"])
 
     wait_until(lambda: dock.aois.cell(0, 1) == "success", 15, "the poller's final status in the list")
+    # the name carries the status too (colour of the board layer's style, tooltip): a narrow dock may
+    # have the status column scrolled out of view
+    name_cell = dock.aois.proxy.index(0, 0)
+    assert name_cell.data(Qt.ItemDataRole.DecorationRole) == QColor(board_layer.STATUS_COLOURS["success"])
+    assert name_cell.data(Qt.ItemDataRole.ToolTipRole).splitlines()[1:] == ["success 100%"]
     layer = plugin.board.pollers[base_url].layer
     assert status_of(layer, aoi.aoi_id)["status"] == "success" and dock.aois.cell(0, 2) == "100%"
     assert dock.aois.model is plugin.board.model(base_url)  # the list views the board's records

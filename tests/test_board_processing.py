@@ -16,23 +16,14 @@ from qgis.core import QgsProcessingException, QgsProcessingFeatureSourceDefiniti
 pytestmark = pytest.mark.usefixtures("qgis_app")
 
 processing_ready, provider, fast_poll, no_env = _tp.processing_ready, _tp.provider, _tp.fast_poll, _tp.no_env
-saved, project, HeadlessIface, status_of = _tb.saved, _tb.project, _tb.HeadlessIface, _tb.status_of
+saved, project, status_of = _tb.saved, _tb.project, _tb.status_of
 MODEL = Path(__file__).resolve().parent.parent / "processing_provider" / "models" / "pixxel_search_create_wait_load.model3"
 
 
 @pytest.fixture
 def plugin(provider, no_env, saved, project, tmp_path):
-    from pixxel_qgis import classFactory
-
-    iface = HeadlessIface()
-    plugin = classFactory(iface)
-    plugin.initGui()
-    plugin.board.schedule_options = dict(_tb.FAST_SCHEDULE)
-    plugin.board.tick_ms = 20
-    plugin.board.folder = str(tmp_path)
-    yield plugin
-    plugin.unload()
-    iface.close()
+    with _tb.loaded_plugin(tmp_path) as plugin:
+        yield plugin
 
 
 def test_an_aoi_created_by_the_algorithm_goes_on_the_board_and_is_watched(plugin, saved, fast_poll):

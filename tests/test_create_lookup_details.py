@@ -5,21 +5,11 @@ found the AOI, and when no lookup could answer, the hint names the AOI to look f
 from __future__ import annotations
 
 import pytest
-from pixxel_qgis.client import AOICreate, PixxelClient, ServerError
-from pixxel_simulator import BENGALURU_AOI as BLR
-from pixxel_simulator import FIRST_PROJECT_ID as PROJECT
-from pixxel_simulator import TD2_ID as TD2
+from pixxel_qgis.client import PixxelClient, ServerError
+from pixxel_qgis.tests.test_create_recovery import FAST, POST_AOIS, body
 from pixxel_simulator import Faults
 
 pytestmark = pytest.mark.pure  # no QGIS: runs under every supported Python (make test-pure)
-
-FAST = dict(timeout=0.5, retry_budget_s=2.0, backoff_base_s=0.005, backoff_max_s=0.02)
-POST_AOIS = dict(path_filter=r"^/v0/aois$", methods=frozenset({"POST"}))
-
-
-def body(name):
-    return AOICreate(name=name, description="lookup", satellite_id=TD2, project_id=PROJECT, geometry=BLR,
-                     item_ids=["item-1"])
 
 
 def lookups(sim):

@@ -42,6 +42,7 @@ STATUS_COLOURS = {
     "started": "#9e9e9e", "running": "#1e88e5", "updating": "#1e88e5", "success": "#43a047",
     "partial_success": "#fb8c00", "failed": "#e53935", "unknown": "#757575",
 }
+OTHER_COLOUR = "#757575"  # a status this plugin does not know yet
 
 
 def board_fields() -> QgsFields:
@@ -99,7 +100,7 @@ def open_board(project: QgsProject, base_url: str, folder: Optional[str] = None)
 
 def apply_board_style(layer: QgsVectorLayer) -> None:
     cats = [QgsRendererCategory(value, _fill(colour), value) for value, colour in STATUS_COLOURS.items()]
-    cats.append(QgsRendererCategory(None, _fill("#757575"), "other"))
+    cats.append(QgsRendererCategory(None, _fill(OTHER_COLOUR), "other"))
     layer.setRenderer(QgsCategorizedSymbolRenderer("status", cats))
     layer.triggerRepaint()
 

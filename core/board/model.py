@@ -15,6 +15,7 @@ from typing import Any, Dict, Iterable, List, Optional
 
 from qgis.core import QgsVectorLayer
 from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, Qt, pyqtSignal
+from qgis.PyQt.QtGui import QColor
 
 from ...client.polling import status_text
 from . import layer as board_layer
@@ -128,8 +129,12 @@ class BoardModel(QAbstractTableModel):
         key = COLUMNS[index.column()][0]
         if role == AOI_ROLE:
             return aoi
-        if role == Qt.ItemDataRole.ToolTipRole and key == "name":
-            return aoi.aoi_id
+        if key == "name" and role == Qt.ItemDataRole.ToolTipRole:
+            progress = "" if aoi.progress is None else f" {aoi.progress:.0f}%"
+            return f"{aoi.aoi_id}\n{status_text(aoi.status)}{progress}"
+        if key == "name" and role == Qt.ItemDataRole.DecorationRole:
+            # the board layer's status colour: in a narrow dock the status column may be scrolled away
+            return QColor(board_layer.STATUS_COLOURS.get(status_text(aoi.status), board_layer.OTHER_COLOUR))
         if role == SORT_ROLE:
             if key == "created":
                 return _created_key(aoi)
