@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import pytest
+import shapely
 from pixxel_qgis.core.aoi.aoi_shape import GeometryRefused, prepare_aoi
 from shapely.geometry import Polygon
 
@@ -27,8 +28,19 @@ def _triangle_with_round_holes() -> Polygon:
     return Polygon(shell, holes)
 
 
+#: The fewest positions GEOS's topology-preserving simplification leaves in this polygon: a triangle (four
+#: positions) per ring from GEOS 3.12 on; older GEOS never removes a ring's first point, so a round hole keeps
+#: five (GEOS 3.11: shapely 2.0 wheels, e.g. the Python 3.9 row of the matrix).
+FLOOR = 4 * (HOLES + 1) if shapely.geos_version >= (3, 12, 0) else 4 + 5 * HOLES
+
+
 @pytest.mark.parametrize("cap", [4 * (HOLES + 1), 4 * (HOLES + 1) + 1, 45, 60, 100])
 def test_a_polygon_with_holes_is_simplified_to_the_cap_keeping_every_hole(cap):
+    if cap < FLOOR:  # out of this GEOS's reach: refused with the reason, never sent over the cap
+        with pytest.raises(GeometryRefused) as info:
+            prepare_aoi([_triangle_with_round_holes()], max_vertices=cap)
+        assert info.value.reason == "too_many_vertices" and f"below the {cap} the plugin sends" in str(info.value)
+        return
     (shape,) = prepare_aoi([_triangle_with_round_holes()], max_vertices=cap)
     rings = shape.geojson["coordinates"]
     assert shape.vertex_count == sum(len(r) for r in rings) <= cap, f"{shape.vertex_count} positions over the cap {cap}"
