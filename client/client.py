@@ -417,14 +417,11 @@ class PixxelClient:
     # ------------------------------------------------------------------ assets
 
     def _asset_page_raw(self, aoi_id: str, offset: int, limit: int, cancelled: Cancelled) -> Dict[str, Any]:
-        if offset < 0 or limit < 1:
-            raise RequestValidationError("offset must be >= 0 and limit >= 1", field="limit")
-        data = self._get(f"/v0/aois/{_path_id(aoi_id, 'aoi_id')}/assets", "list the AOI's assets",
-                         {"offset": offset, "limit": limit}, cancelled)
-        return _check_asset_envelope(data)
+        return _check_asset_envelope(self._asset_page_body(aoi_id, offset, limit, cancelled)())
 
     def _asset_page_body(self, aoi_id: str, offset: int, limit: int, cancelled: Cancelled) -> Callable[[], Any]:
-        """Like :meth:`_asset_page_raw`, but returns the body undecoded: a callable that decodes it."""
+        """GET one page of assets; returns its body undecoded: a callable that decodes it (a page thread can
+        then go back to the network while the iterating thread decodes)."""
         if offset < 0 or limit < 1:
             raise RequestValidationError("offset must be >= 0 and limit >= 1", field="limit")
         return self._t.request("GET", f"/v0/aois/{_path_id(aoi_id, 'aoi_id')}/assets", params={"offset": offset,

@@ -384,7 +384,7 @@ class Transport:
     def _wait(self, seconds: float, cancelled: Optional[Callable[[], bool]]) -> None:
         wait_or_cancel(seconds, cancelled, self._sleep)
 
-    def _once(self, method, path, params, json_body, op, ok, follow, defer_decode=False) -> Any:
+    def _once(self, method, path, params, json_body, op, ok, follow, defer_decode) -> Any:
         url = self.url(path)
         started = time.monotonic()
         try:

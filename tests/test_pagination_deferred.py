@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 import time
 
@@ -85,3 +86,32 @@ def test_no_collection_when_the_caller_disabled_the_collector(monkeypatch):
     calls, enabled_after = _collections_during(fetch, monkeypatch, caller_disabled=True)
     assert calls == [], "the pager collected although its caller had disabled the collector"
     assert not enabled_after
+
+
+def test_small_pages_pay_for_no_collection(monkeypatch):
+    """The idle collection is for pages that pile up objects; a listing of small pages never triggers it."""
+    fetch, _, _ = _deferred_source(60, delay=0.05, objects=0)
+    calls, enabled_after = _collections_during(fetch, monkeypatch, caller_disabled=False)
+    assert calls == [], f"collections for a few small pages: {calls}"
+    assert enabled_after
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 14), reason="Python 3.14's incremental collector counts generations "
+                    "differently; the pager only asks it for young passes there (checked above)")
+def test_the_middle_generation_is_collected_when_it_is_due(monkeypatch):
+    """A young pass each time, and the middle generation too when its own threshold says it is due (as the
+    collector itself would do): objects that survive do not stay in the youngest generation forever."""
+    fetch, _, _ = _deferred_source(120, delay=0.03, objects=IDLE_COLLECT_AT + 1000)
+    before = gc.get_threshold()
+    gc.collect(1)  # generation 1's count starts at 0
+    gc.set_threshold(before[0], 2, before[2])  # generation 1 is due after every second young pass
+    calls = []
+    real = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda generation=2: calls.append(generation) or real(generation))
+    try:
+        got = [x for page in iter_offset_pages(fetch, page_size=10, concurrency=2) for x in page]
+    finally:
+        gc.set_threshold(*before)
+    assert got == list(range(120))
+    assert len(calls) >= 3, f"too few idle collections to judge: {calls}"
+    assert calls == ([0, 0, 1] * len(calls))[:len(calls)], f"young passes and due middle passes expected: {calls}"

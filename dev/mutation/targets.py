@@ -41,6 +41,7 @@ TARGETS = {
             "tests/test_client_http.py",
             "tests/test_hostile_responses.py",
             "tests/test_pagination_units.py",
+            "tests/test_pagination_deferred.py",
         ],
         "qgis": False,
     },
