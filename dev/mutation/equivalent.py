@@ -18,6 +18,22 @@ _MARKER = ("cosmic-ray turns the keyword-only marker `*` into the positional-onl
 EQUIVALENT = {
     **{f"{m}|ReplaceBinaryOperator_Mul_Div|*,|/,": _MARKER for m in (_P, _C, _T, _A)},
     # ---------------------------------------------------------------- client/pagination.py
+    # the idle young collection (issue 15): WHEN the pager collects is a timing choice; WHAT it yields, the
+    # errors it raises, the generations it asks for and the collector's state afterwards are tested
+    # (tests/test_pagination_deferred.py); its effect on time is measured by make bench (Pagination)
+    **{f"{_P}|NumberReplacer|IDLE_COLLECT_AT = 5_000|IDLE_COLLECT_AT = {n}":
+       "the object count above which an idle young collection pays off is a tuning value: one object more or "
+       "less decides at most whether one collection runs, which changes timing only (make bench)"
+       for n in (4999, 5001)},
+    f"{_P}|ReplaceComparisonOperator_Gt_GtE|if not job.future.done() and gc.get_count()[0] > IDLE_COLLECT_AT and paused_here():|if not job.future.done() and gc.get_count()[0] >= IDLE_COLLECT_AT and paused_here():":
+        "differs only at exactly IDLE_COLLECT_AT objects: one idle collection more or less, timing only.",
+    f"{_P}|ReplaceUnaryOperator_Delete_Not|if not job.future.done() and gc.get_count()[0] > IDLE_COLLECT_AT and paused_here():|if  job.future.done() and gc.get_count()[0] > IDLE_COLLECT_AT and paused_here():":
+        "collecting when the next page is already there instead of while waiting for it: the same young "
+        "passes at other moments (they then cost time instead of overlapping the network); same pages, "
+        "errors and collector state. Which moment a page thread finishes is not deterministic, so no test "
+        "can pin it without timing.",
+    f"{_P}|AddNot|if not job.future.done() and gc.get_count()[0] > IDLE_COLLECT_AT and paused_here():|if not not job.future.done() and gc.get_count()[0] > IDLE_COLLECT_AT and paused_here():":
+        "as the mutant above (not not x is x): collections moved from waiting time to busy time; timing only.",
     f"{_P}|NumberReplacer|if first.limit and 0 < first.limit < page_size:|if first.limit and -1 < first.limit < page_size:":
         "first.limit is truthy here, so a non-zero int: -1 < limit and 0 < limit agree.",
     f"{_P}|ReplaceComparisonOperator_Lt_LtE|if first.limit and 0 < first.limit < page_size:|if first.limit and 0 <= first.limit < page_size:":
