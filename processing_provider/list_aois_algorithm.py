@@ -6,7 +6,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureSink,
-    QgsGeometry,
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingLayerPostProcessorInterface,
@@ -51,7 +50,7 @@ class ListAoisAlgorithm(common.PixxelAlgorithm):
 
     def run_with_client(self, client, parameters, context, feedback):
         from ..client.defaults import AOI_CRS
-        from ..core.assets.asset_geometry import geojson_to_wkb
+        from ..core.assets.layers import geojson_geometry
         from ..core.board import layer as board_layer
 
         fields = board_layer.board_fields()
@@ -68,10 +67,8 @@ class ListAoisAlgorithm(common.PixxelAlgorithm):
             attrs = board_layer.aoi_attributes(aoi)
             feature = QgsFeature(fields)
             feature.setAttributes([attrs[name] for name, _ in board_layer.FIELDS])
-            wkb = geojson_to_wkb(aoi.geometry)
-            if wkb is not None:
-                geometry = QgsGeometry()
-                geometry.fromWkb(wkb)
+            geometry = geojson_geometry(aoi.geometry)
+            if geometry is not None:
                 feature.setGeometry(geometry)
             features.append(feature)
         if not sink.addFeatures(features, QgsFeatureSink.Flag.FastInsert):

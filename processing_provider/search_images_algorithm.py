@@ -10,7 +10,6 @@ from qgis.core import (
     QgsFeature,
     QgsFeatureSink,
     QgsFields,
-    QgsGeometry,
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputNumber,
@@ -102,7 +101,7 @@ class SearchImagesAlgorithm(common.PixxelAlgorithm):
     def run_with_client(self, client, parameters, context, feedback):
         from ..client.defaults import AOI_CRS
         from ..client.models import Polygon, SatelliteRef, SearchFilter, SearchQuery
-        from ..core.assets.asset_geometry import geojson_to_wkb
+        from ..core.assets.layers import geojson_geometry
 
         satellite_id = common.check_uuid(self.parameterAsString(parameters, self.SATELLITE_ID, context),
                                          tr("satellite"), tr("Copy the satellite id from the Pixxel panel's Satellite list."))
@@ -148,10 +147,8 @@ class SearchImagesAlgorithm(common.PixxelAlgorithm):
             feature.setAttributes([item.id, when.isoformat() if when else None,
                                    props.cloud_cover if props is not None else None, item.collection,
                                    props.gsd if props is not None else None])
-            wkb = geojson_to_wkb(item.geometry)
-            if wkb is not None:
-                geometry = QgsGeometry()
-                geometry.fromWkb(wkb)
+            geometry = geojson_geometry(item.geometry)
+            if geometry is not None:
                 feature.setGeometry(geometry)
             features.append(feature)
         if not sink.addFeatures(features, QgsFeatureSink.Flag.FastInsert):

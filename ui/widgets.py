@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable, Optional
 
-from qgis.core import QgsCoordinateReferenceSystem, QgsGeometry, QgsWkbTypes
+from qgis.core import QgsCoordinateReferenceSystem, QgsWkbTypes
 from qgis.gui import QgsCollapsibleGroupBox, QgsRubberBand
 from qgis.PyQt.QtCore import QDate, QPoint, QRect, QSize, Qt
 from qgis.PyQt.QtGui import QColor
@@ -161,20 +161,6 @@ def qdate_to_date(d: QDate) -> dt.date:
     return dt.date(d.year(), d.month(), d.day())
 
 
-def geojson_geometry(geojson: Optional[dict]) -> Optional[QgsGeometry]:
-    """A GeoJSON Polygon/MultiPolygon dict -> QgsGeometry (None when unusable)."""
-    if not geojson:
-        return None
-    from ..core.assets.asset_geometry import geojson_to_wkb
-
-    wkb = geojson_to_wkb(geojson)
-    if wkb is None:
-        return None
-    g = QgsGeometry()
-    g.fromWkb(wkb)
-    return g
-
-
 class CanvasPreview:
     """One polygon rubber band on the map canvas (EPSG:4326 GeoJSON in), replaced on each ``show()``."""
 
@@ -186,6 +172,8 @@ class CanvasPreview:
         self.band: Optional[QgsRubberBand] = None
 
     def show(self, geojsons: Iterable[Optional[dict]]) -> None:
+        from ..core.assets.layers import geojson_geometry
+
         self.clear()
         geoms = [g for g in (geojson_geometry(x) for x in geojsons) if g is not None and not g.isEmpty()]
         canvas = self._canvas()

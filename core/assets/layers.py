@@ -248,6 +248,16 @@ def _replace_rows(provider, replaced: List[Tuple[int, QgsFeature]]) -> None:
         raise RuntimeError("could not replace a repeated asset in the layer")  # pragma: no cover
 
 
+def geojson_geometry(geojson: Any) -> Optional[QgsGeometry]:
+    """A GeoJSON Polygon/MultiPolygon dict -> QgsGeometry (MultiPolygon), None when unusable."""
+    wkb = geojson_to_wkb(geojson)
+    if wkb is None:
+        return None
+    geometry = QgsGeometry()
+    geometry.fromWkb(wkb)
+    return geometry
+
+
 def _memory_layer(name: str, fields: QgsFields) -> QgsVectorLayer:
     layer = QgsVectorLayer(f"MultiPolygon?crs={AOI_CRS}", name, "memory")
     layer.dataProvider().addAttributes(fields.toList())
@@ -334,11 +344,9 @@ def boundary_layer(aoi: Any, name: Optional[str] = None) -> QgsVectorLayer:
     layer = new_boundary_memory_layer(name)
     f = QgsFeature()
     f.setAttributes(AssetRowConverter(AOI_FIELDS)(d))
-    wkb = geojson_to_wkb(d.get("geometry"))
-    if wkb is not None:
-        g = QgsGeometry()
-        g.fromWkb(wkb)
-        f.setGeometry(g)
+    geometry = geojson_geometry(d.get("geometry"))
+    if geometry is not None:
+        f.setGeometry(geometry)
     layer.dataProvider().addFeatures([f])
     layer.updateExtents()
     _tag(layer, d.get("aoi_id"), "boundary")

@@ -16,7 +16,6 @@ from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsFeature,
     QgsFields,
-    QgsGeometry,
     QgsProject,
     QgsRendererCategory,
     QgsVectorLayer,
@@ -25,9 +24,8 @@ from qgis.core import (
 from ...client.defaults import AOI_CRS
 from ...client.polling import status_text
 from ..assets.asset_fields import make_field
-from ..assets.asset_geometry import geojson_to_wkb
 from ..assets.layer_style import _fill
-from ..assets.layers import write_layers_to_gpkg
+from ..assets.layers import geojson_geometry, write_layers_to_gpkg
 from ..settings import BOARD_URL_PROPERTY, ROLE_PROPERTY
 
 ROLE = "board"
@@ -174,10 +172,8 @@ def upsert(layer: QgsVectorLayer, aois: Iterable[Any], asset_counts: Optional[Di
         feature = QgsFeature(layer.fields())  # the GeoPackage's "fid" comes first: set by index
         for k, v in attrs.items():
             feature.setAttribute(index[k], v)
-        wkb = geojson_to_wkb(getattr(aoi, "geometry", None))
-        if wkb is not None:
-            geometry = QgsGeometry()
-            geometry.fromWkb(wkb)
+        geometry = geojson_geometry(getattr(aoi, "geometry", None))
+        if geometry is not None:
             feature.setGeometry(geometry)
         new.append(feature)
     if changes:
