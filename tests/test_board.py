@@ -169,7 +169,6 @@ def test_unloading_the_plugin_stops_the_board(saved, project, tmp_path):
 
 
 def test_a_final_status_brings_a_note_whose_button_loads_the_assets(saved, project, tmp_path):
-    from pixxel_qgis import classFactory
     from pixxel_qgis.core.settings import KEY_OUTPUT_MODE
     from qgis.core import QgsSettings
     from qgis.PyQt.QtWidgets import QPushButton
@@ -177,29 +176,22 @@ def test_a_final_status_brings_a_note_whose_button_loads_the_assets(saved, proje
     sim, base_url, client = saved
     sim.update_config(aoi_duration_s=0.5, asset_count=9)
     QgsSettings().setValue(KEY_OUTPUT_MODE, "memory")
-    iface = HeadlessIface()
-    plugin = classFactory(iface)
-    plugin.initGui()
     try:
-        plugin.board.schedule_options = dict(FAST_SCHEDULE)
-        plugin.board.tick_ms = 20
-        plugin.board.folder = str(tmp_path)
-        aoi = client.create_aoi(body("Noted"))
-        plugin.board.watch(base_url, aoi)
+        with loaded_plugin(tmp_path) as plugin:
+            aoi = client.create_aoi(body("Noted"))
+            plugin.board.watch(base_url, aoi)
 
-        def button():
-            found = [b for b in iface.messageBar().findChildren(QPushButton)
-                     if b.objectName() == "PixxelBoardLoadAssets"]
-            return found[0] if found else None
+            def button():
+                found = [b for b in plugin.iface.messageBar().findChildren(QPushButton)
+                         if b.objectName() == "PixxelBoardLoadAssets"]
+                return found[0] if found else None
 
-        wait_until(lambda: button() is not None, 15, "the final-status note")
-        assert plugin.dock is None
-        button().click()
-        assert plugin.dock is not None and plugin.action.isChecked()  # the panel opened
-        wait_until(lambda: plugin.dock.last_result is not None, 20, "the assets to load")
-        result = plugin.dock.last_result
-        assert result["aoi"].aoi_id == aoi.aoi_id and result["count"] == 9
+            wait_until(lambda: button() is not None, 15, "the final-status note")
+            assert plugin.dock is None
+            button().click()
+            assert plugin.dock is not None and plugin.action.isChecked()  # the panel opened
+            wait_until(lambda: plugin.dock.last_result is not None, 20, "the assets to load")
+            result = plugin.dock.last_result
+            assert result["aoi"].aoi_id == aoi.aoi_id and result["count"] == 9
     finally:
-        plugin.unload()
         QgsSettings().remove(KEY_OUTPUT_MODE)
-        iface.close()
