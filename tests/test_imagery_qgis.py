@@ -178,13 +178,18 @@ def test_cancelled_download_task_reports_and_adds_nothing(qgis_app, qgis_new_pro
     client.close()
 
 
+def signed_mosaic_url(sim, name):
+    """A new AOI's first mosaic asset and the signed URL of its download: (client, asset, url)."""
+    aoi = make_aoi(sim, name=name)
+    client = PixxelClient(TEST_API_KEY, base_url=sim.url, timeout=10)
+    asset = next(a for a in client.all_assets_raw(aoi["aoi_id"]) if a["asset_type"] == "mosaic")
+    return client, asset, client.create_download(aoi["aoi_id"], [asset["id"]]).signed_url
+
+
 def test_raster_streamed_through_vsicurl_opens_in_true_colour(qgis_app, sim, tmp_path):
     from pixxel_qgis.core.imagery.raster import OpenRasterTask
 
-    aoi = make_aoi(sim, name="vsicurl-aoi")
-    client = PixxelClient(TEST_API_KEY, base_url=sim.url, timeout=10)
-    asset = next(a for a in client.all_assets_raw(aoi["aoi_id"]) if a["asset_type"] == "mosaic")
-    url = client.create_download(aoi["aoi_id"], [asset["id"]]).signed_url
+    client, asset, url = signed_mosaic_url(sim, "vsicurl-aoi")
     task = OpenRasterTask(url, "streamed")
     assert task.run(), task.error
     r = task.layer.renderer()
@@ -201,10 +206,7 @@ def test_preset_on_a_streamed_raster_reads_pixels_in_a_task(qgis_app, qgis_new_p
     from pixxel_qgis.core.imagery.raster import OpenRasterTask
     from pixxel_qgis.core.imagery.tasks import PresetTask
 
-    aoi = make_aoi(sim, name="preset-aoi")
-    client = PixxelClient(TEST_API_KEY, base_url=sim.url, timeout=10)
-    asset = next(a for a in client.all_assets_raw(aoi["aoi_id"]) if a["asset_type"] == "mosaic")
-    url = client.create_download(aoi["aoi_id"], [asset["id"]]).signed_url
+    client, _, url = signed_mosaic_url(sim, "preset-aoi")
     opener = OpenRasterTask(url, "streamed")
     assert opener.run(), opener.error
     layer = opener.layer
