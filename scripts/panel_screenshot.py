@@ -67,17 +67,10 @@ def launch(out: Path, timeout: float) -> int:
 
 
 def _venv_deps(folder: Path) -> Path:
-    import site
+    sys.path.insert(0, str(ROOT / "dev"))
+    from venv_packages import link_venv_packages
 
-    folder.mkdir()
-    wanted = ("pydantic", "pydantic_core", "annotated_types", "typing_extensions", "typing_inspection",
-              "shapely", "shapely.libs")
-    for sp in filter(os.path.isdir, site.getsitepackages()):
-        for name in os.listdir(sp):
-            stem = name[:-3] if name.endswith(".py") else name
-            if stem in wanted and not (folder / name).exists():
-                (folder / name).symlink_to(Path(sp) / name)
-    return folder
+    return link_venv_packages(folder)
 
 
 # ----------------------------------------------------------------------------- inside QGIS

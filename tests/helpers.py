@@ -210,3 +210,15 @@ def debian_release() -> str:
     except OSError:
         return ""
     return fields.get("VERSION_ID", "").strip('"')
+
+
+def plugin_profile(root: Path) -> Path:
+    """A QGIS config dir ``root`` whose default profile has this checkout installed as the plugin (a symlink)
+    and enabled: what the real ``qgis`` / ``qgis_process`` are started with."""
+    default = root / "profiles" / "default"
+    plugins = default / "python" / "plugins"
+    plugins.mkdir(parents=True)
+    (plugins / "pixxel_qgis").symlink_to(ROOT, target_is_directory=True)
+    (default / "QGIS").mkdir()
+    (default / "QGIS" / "QGIS3.ini").write_text("[PythonPlugins]\npixxel_qgis=true\n")
+    return root

@@ -20,11 +20,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pixxel_qgis.tests.helpers import plugin_profile
 from pixxel_simulator import FIRST_PROJECT_ID as PROJECT_ID
 from pixxel_simulator import TD2_ID
 
 ITEM_ID = "TD2_000650_20230404_L2A_20240405_01001067"
-REPO = Path(__file__).resolve().parent.parent
 
 
 def _qgis_process_bin():
@@ -44,14 +44,7 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def profile(tmp_path):
     """A QGIS config dir whose default profile has the plugin installed (symlink) and enabled."""
-    root = tmp_path / "qgis-config"
-    default = root / "profiles" / "default"
-    plugins = default / "python" / "plugins"
-    plugins.mkdir(parents=True)
-    (plugins / "pixxel_qgis").symlink_to(REPO, target_is_directory=True)
-    (default / "QGIS").mkdir()
-    (default / "QGIS" / "QGIS3.ini").write_text("[PythonPlugins]\npixxel_qgis=true\n")
-    return root
+    return plugin_profile(tmp_path / "qgis-config")
 
 
 def _env(profile, api_key, **extra):

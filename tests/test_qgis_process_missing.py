@@ -4,31 +4,20 @@ non-zero with the same install message as the panel (not a traceback, not "algor
 QGIS's own Python (no venv on PYTHONPATH, a clean environment) is what a user has on Debian 12.
 """
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from pixxel_qgis.tests.helpers import QGIS_HAS_PACKAGES_REASON, qgis_python_packages
+from pixxel_qgis.tests.helpers import QGIS_HAS_PACKAGES_REASON, plugin_profile, qgis_python_packages
+from pixxel_qgis.tests.test_qgis_process import QGIS_PROCESS
 from pixxel_simulator import FIRST_PROJECT_ID, TD2_ID
-
-REPO = Path(__file__).resolve().parent.parent
-QGIS_PROCESS = next((p for p in ("/usr/bin/qgis_process.bin", "/usr/lib/qgis/qgis_process.bin",
-                                 shutil.which("qgis_process.bin")) if p and os.access(p, os.X_OK)), None)
+from venv_packages import link_venv_packages
 
 
 @pytest.fixture
 def bare_profile(tmp_path):
     assert QGIS_PROCESS, "qgis_process.bin is missing: `make venv` installs Debian's qgis"
-    root = tmp_path / "qgis-config"
-    default = root / "profiles" / "default"
-    plugins = default / "python" / "plugins"
-    plugins.mkdir(parents=True)
-    (plugins / "pixxel_qgis").symlink_to(REPO, target_is_directory=True)
-    (default / "QGIS").mkdir()
-    (default / "QGIS" / "QGIS3.ini").write_text("[PythonPlugins]\npixxel_qgis=true\n")
-    return root
+    return plugin_profile(tmp_path / "qgis-config")
 
 
 def _run(profile, *args):
@@ -62,18 +51,7 @@ def test_algorithms_listed_and_fail_with_the_install_message(bare_profile, tmp_p
 def _fill_dependency_folder(profile: Path) -> Path:
     """<profile>/python/dependencies/pixxel_qgis holding (links to) the venv's pydantic 2 and shapely 2, as
     "Install missing packages" leaves it; QGIS's own numpy is not there."""
-    import site
-
-    folder = profile / "profiles" / "default" / "python" / "dependencies" / "pixxel_qgis"
-    folder.mkdir(parents=True)
-    wanted = ("pydantic", "pydantic_core", "annotated_types", "typing_extensions", "typing_inspection",
-              "shapely", "shapely.libs")
-    for sp in filter(os.path.isdir, site.getsitepackages()):
-        for name in os.listdir(sp):
-            stem = name[:-3] if name.endswith(".py") else name
-            if stem in wanted and not (folder / name).exists():
-                (folder / name).symlink_to(Path(sp) / name)
-    return folder
+    return link_venv_packages(profile / "profiles" / "default" / "python" / "dependencies" / "pixxel_qgis")
 
 
 def test_qgis_process_uses_the_dependency_folder(bare_profile, tmp_path, sim_factory):
